@@ -1,0 +1,107 @@
+package sqldb
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/reconi/reconi/internal/store"
+)
+
+func (t *Tx) InsertToken(tok *store.Token) error {
+	orgs, err := json.Marshal(tok.Orgs)
+	if err != nil {
+		return err
+	}
+	return t.tx.QueryRow(`INSERT INTO tokens (name, role, orgs, hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		tok.Name, tok.Role, string(orgs), tok.Hash, micro(tok.CreatedAt)).Scan(&tok.ID)
+}
+
+const tokenColumns = `id, name, role, orgs, hash, created_at, revoked_at`
+
+func scanToken(sc interface{ Scan(...any) error }) (store.Token, error) {
+	var tok store.Token
+	var orgs string
+	var created int64
+	var revoked sql.NullInt64
+	if err := sc.Scan(&tok.ID, &tok.Name, &tok.Role, &orgs, &tok.Hash, &created, &revoked); err != nil {
+		return tok, err
+	}
+	if err := json.Unmarshal([]byte(orgs), &tok.Orgs); err != nil {
+		return tok, err
+	}
+	tok.CreatedAt = fromMicro(created)
+	if revoked.Valid {
+		at := fromMicro(revoked.Int64)
+		tok.RevokedAt = &at
+	}
+	return tok, nil
+}
+
+func (t *Tx) TokenByHash(hash string) (*store.Token, error) {
+	tok, err := scanToken(t.tx.QueryRow(`SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &tok, nil
+}
+
+func (t *Tx) Tokens() ([]store.Token, error) {
+	rows, err := t.tx.Query(`SELECT ` + tokenColumns + ` FROM tokens ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.Token{}
+	for rows.Next() {
+		tok, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tok)
+	}
+	return out, rows.Err()
+}
+
+func (t *Tx) RevokeToken(id int64, at time.Time) (bool, error) {
+	res, err := t.tx.Exec(`UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, micro(at), id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+func (t *Tx) ClaimIdempotencyKey(k store.IdempotencyRecord) (*store.IdempotencyRecord, error) {
+	res, err := t.tx.Exec(`INSERT INTO idempotency_keys (token_id, key, fingerprint, state, created_at)
+		VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT (token_id, key) DO NOTHING`,
+		k.TokenID, k.Key, k.Fingerprint, micro(k.CreatedAt))
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return nil, err
+	}
+	var r store.IdempotencyRecord
+	var created int64
+	err = t.tx.QueryRow(`SELECT token_id, key, fingerprint, state, status, body, created_at FROM idempotency_keys
+		WHERE token_id = $1 AND key = $2`, k.TokenID, k.Key).
+		Scan(&r.TokenID, &r.Key, &r.Fingerprint, &r.State, &r.Status, &r.Body, &created)
+	r.CreatedAt = fromMicro(created)
+	return &r, err
+}
+
+func (t *Tx) CompleteIdempotencyKey(k store.IdempotencyRecord) error {
+	_, err := t.tx.Exec(`UPDATE idempotency_keys SET state = 'done', status = $1, body = $2 WHERE token_id = $3 AND key = $4`,
+		k.Status, k.Body, k.TokenID, k.Key)
+	return err
+}
+
+func (t *Tx) ReleaseIdempotencyKey(tokenID int64, key string) error {
+	_, err := t.tx.Exec(`DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2 AND state = 'pending'`, tokenID, key)
+	return err
+}

@@ -1,0 +1,210 @@
+// Package store defines what the service needs from a database. The service
+// holds the rules; a store only keeps and finds records, inside transactions
+// the service opens. Implementations: store/sqlite (and, sharing its SQL,
+// other database/sql stores through package sqldb).
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// ErrConflict is returned when a write would break a uniqueness rule.
+var ErrConflict = errors.New("conflict")
+
+// Store opens transactions.
+type Store interface {
+	// Update runs fn in a read-write transaction. The write lock is taken when
+	// the transaction begins, so concurrent writers wait instead of failing
+	// half-way. fn's error rolls the transaction back.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction with a consistent snapshot.
+	View(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is the set of queries available inside a transaction. Getters return
+// (nil, nil) when nothing matches; the service decides what that means.
+type Tx interface {
+	Meta(key string) (string, error)
+	SetMeta(key, value string) error
+	// ClaimMeta sets key only if it is not set yet and reports whether this
+	// call set it: concurrent processes agree on exactly one winner.
+	ClaimMeta(key, value string) (bool, error)
+
+	InsertOrganization(o *reconi.Organization) error
+	Organization(kvk reconi.KVK) (*reconi.Organization, error)
+	Organizations() ([]reconi.Organization, error)
+
+	ReplaceCatalogue(c reconi.Catalogue) error
+	Catalogue() (*reconi.Catalogue, error)
+	InsertPriceList(p reconi.PriceList, at time.Time) error
+	PriceList() (*reconi.PriceList, error)
+
+	// InsertApplication stores a new application and sets its ID.
+	InsertApplication(a *reconi.Application) error
+	// Application returns an application without its users.
+	Application(id int64) (*reconi.Application, error)
+	// LockApplication holds the application's row until the transaction
+	// ends, so that concurrent changes to one draft take turns (PostgreSQL;
+	// SQLite has one writer at a time anyway).
+	LockApplication(id int64) error
+	// UpdateApplication writes state, permissions, validity, quote, terms and
+	// submission time.
+	UpdateApplication(a *reconi.Application) error
+	Applications(f ApplicationFilter) ([]reconi.ApplicationSummary, error)
+
+	// UserWriter prepares the insertion of many users of one application.
+	UserWriter(appID int64) (UserWriter, error)
+	// UserByEmail finds a user of an application by email, in any case.
+	UserByEmail(appID int64, email string) (*StoredUser, error)
+	Users(f UserFilter) ([]reconi.User, error)
+	// UserCounts counts an application's users, and those not employed.
+	UserCounts(appID int64) (total, notEmployed int64, err error)
+	DeleteUser(id int64) error
+	// MaxUserID is the highest user ID so far, to tell rows added by the
+	// running import from earlier ones.
+	MaxUserID() (int64, error)
+	// AdvanceUsers moves every user of appID in state from to state to, with
+	// a new deadline (zero for none), and records an event for each.
+	AdvanceUsers(appID int64, from, to reconi.UserState, deadline time.Time, ev EventInfo) (int64, error)
+	// User returns one user.
+	User(id int64) (*reconi.User, error)
+	// SetUserState moves a user from state from to state to, with a new
+	// deadline (zero for none), and records the event; it returns false
+	// when the user was not in state from any more.
+	SetUserState(id int64, from, to reconi.UserState, deadline time.Time, ev EventInfo) (bool, error)
+	// UsersPastDeadline lists users in an open state whose deadline passed.
+	UsersPastDeadline(now time.Time, limit int) ([]reconi.User, error)
+	// UsersInState lists the users in one state, oldest change first.
+	UsersInState(state reconi.UserState) ([]reconi.User, error)
+	// CountUsersPastDeadline counts what UsersPastDeadline would list.
+	CountUsersPastDeadline(now time.Time) (int, error)
+
+	InsertInvitation(userID int64, tokenHash string, expires, created time.Time) error
+	// InvitationUser finds the user an invitation token hash belongs to.
+	InvitationUser(tokenHash string) (*reconi.User, time.Time, error)
+
+	OTP(userID int64) (*OTP, error)
+	PutOTP(o OTP) error
+	// CountOTPAttempt adds a wrong try and returns the new count.
+	CountOTPAttempt(userID int64) (int, error)
+	DeleteOTP(userID int64) error
+
+	InsertIdentification(userID int64, reference, state string, at time.Time) error
+	IdentificationByReference(ref string) (userID int64, state string, err error)
+	SetIdentificationState(userID int64, state string, at time.Time) error
+
+	InsertMessage(m *Message) error
+	Messages(f reconi.OutboxFilter) ([]Message, error)
+	MessageByID(id int64) (*Message, error)
+	// ClaimMessages leases up to limit due messages to one dispatcher until
+	// lease; another dispatcher skips them meanwhile.
+	ClaimMessages(now, lease time.Time, limit int) ([]Message, error)
+	// KeepPending marks every due, unclaimed pending message of a channel
+	// kept, in one statement: the channel has no delivery configured.
+	KeepPending(ch reconi.Channel, now time.Time) (int64, error)
+	// FinishMessage records the outcome of one delivery attempt, if the
+	// caller's lease (m.LockedUntil) still holds; otherwise it returns
+	// ErrConflict and changes nothing, as another dispatcher owns it now.
+	FinishMessage(m Message) error
+
+	InsertEvent(e *reconi.Event) error
+	Events(appID int64) ([]reconi.Event, error)
+
+	InsertToken(t *Token) error
+	TokenByHash(hash string) (*Token, error)
+	Tokens() ([]Token, error)
+	RevokeToken(id int64, at time.Time) (bool, error)
+
+	// ClaimIdempotencyKey records key as pending for tokenID; it returns the
+	// stored record instead when the key was claimed before.
+	ClaimIdempotencyKey(k IdempotencyRecord) (*IdempotencyRecord, error)
+	CompleteIdempotencyKey(k IdempotencyRecord) error
+	ReleaseIdempotencyKey(tokenID int64, key string) error
+}
+
+// OTP is a one-time code as stored: its hash, never the code.
+type OTP struct {
+	UserID      int64
+	CodeHash    string
+	ExpiresAt   time.Time
+	Attempts    int
+	SentAt      time.Time
+	WindowStart time.Time
+	WindowSends int
+}
+
+// Message is an outbox entry as stored: Body holds the secrets (link, code)
+// until the message is delivered, Redacted never does.
+type Message struct {
+	reconi.Message
+	Redacted      string
+	NextAttemptAt time.Time
+	// LockedUntil is the lease of the dispatcher that claimed it.
+	LockedUntil time.Time
+}
+
+// Token is an API token as stored: its hash, never the token itself.
+type Token struct {
+	ID        int64        `json:"id"`
+	Name      string       `json:"name"`
+	Role      reconi.Role  `json:"role"`
+	Orgs      []reconi.KVK `json:"orgs"`
+	Hash      string       `json:"-"`
+	CreatedAt time.Time    `json:"created_at"`
+	RevokedAt *time.Time   `json:"revoked_at"`
+}
+
+// IdempotencyRecord is the first answer to a request with an Idempotency-Key.
+type IdempotencyRecord struct {
+	TokenID     int64
+	Key         string
+	Fingerprint string
+	// State is "pending" while the first request runs, then "done".
+	State     string
+	Status    int
+	Body      string
+	CreatedAt time.Time
+}
+
+// UserWriter inserts users through one prepared statement.
+type UserWriter interface {
+	// Insert adds u unless the application already has its email, in which
+	// case it returns ErrConflict. line is the CSV line it came from, or 0.
+	Insert(u *reconi.User, line int) error
+	Close() error
+}
+
+// StoredUser is a user with where it came from.
+type StoredUser struct {
+	reconi.User
+	ImportLine int
+}
+
+// EventInfo is the who, when and why of a bulk change.
+type EventInfo struct {
+	Actor  string
+	Reason string
+	At     time.Time
+}
+
+// ApplicationFilter selects applications; zero fields match all. Orgs, when
+// not nil, limits the result to those organisations.
+type ApplicationFilter struct {
+	KVK   reconi.KVK
+	State reconi.AppState
+	// UserState keeps applications with at least one user in that state.
+	UserState reconi.UserState
+	Email     string
+	Orgs      []reconi.KVK
+}
+
+// UserFilter selects users of one application or one organisation.
+type UserFilter struct {
+	ApplicationID int64
+	KVK           reconi.KVK
+}
