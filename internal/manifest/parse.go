@@ -1,0 +1,475 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/reconi/reconi/internal/csvio"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// The fields of a manifest, in the order the documentation lists them.
+var (
+	topFields  = []string{"organization", "level", "branch", "users", "users_file", "permissions", "validity", "max_price", "notify_email"}
+	userFields = []string{"first_name", "last_name", "email", "phone", "date_of_birth", "employed"}
+	permFields = []string{"direct", "all_services", "providers", "services"}
+)
+
+// Fields lists the fields of a manifest, UserFields those of a user and
+// PermissionFields those of permissions: every field the parser accepts.
+func Fields() []string           { return slices.Clone(topFields) }
+func UserFields() []string       { return slices.Clone(userFields) }
+func PermissionFields() []string { return slices.Clone(permFields) }
+
+// Load reads and checks the manifest at path; users_file is read relative
+// to the manifest's folder. now bounds dates of birth. A manifest with
+// problems comes back as an *Error listing all of them.
+func Load(path string, now time.Time) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, reconi.Invalid("file", "%v", err)
+	}
+	return Parse(path, data, now)
+}
+
+// Parse checks the manifest data read from file.
+func Parse(file string, data []byte, now time.Time) (*Manifest, error) {
+	p := &parser{file: file, now: now, seen: make(map[string]string)}
+	m := p.parse(data)
+	if len(p.problems) > 0 {
+		// In file order: the manifest's problems by line, then the users
+		// file's, whatever order the checks found them in.
+		slices.SortStableFunc(p.problems, func(a, b Problem) int {
+			if (a.File == file) != (b.File == file) {
+				if a.File == file {
+					return -1
+				}
+				return 1
+			}
+			return a.Line - b.Line
+		})
+		return nil, &Error{File: file, Problems: p.problems}
+	}
+	return m, nil
+}
+
+type parser struct {
+	file     string
+	now      time.Time
+	problems []Problem
+	// seen maps every email (in lower case) to where it was given first.
+	seen map[string]string
+}
+
+func (p *parser) add(file string, line int, path, format string, args ...any) {
+	p.problems = append(p.problems, Problem{File: file, Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// fail records a problem of the manifest itself.
+func (p *parser) fail(line int, path, format string, args ...any) {
+	p.add(p.file, line, path, format, args...)
+}
+
+// fieldPrefix matches the field name the domain's messages start with
+// ("kvk: ", "email: "); the problem names the field by its path instead.
+var fieldPrefix = regexp.MustCompile(`^[a-z_-]+: `)
+
+// message is err's text for a problem that already names the field.
+func message(err error) string {
+	return fieldPrefix.ReplaceAllString(reconi.ErrorMessage(err), "")
+}
+
+// yamlLine finds the line in yaml.v3's syntax errors ("yaml: line 3: ...").
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+func (p *parser) parse(data []byte) *Manifest {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := err.Error()
+		line := 0
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = msg[len(m[0]):]
+		}
+		p.fail(line, "", "not valid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		p.fail(0, "", "the file is empty: want %s", strings.Join(topFields, ", "))
+		return nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		p.fail(root.Line, "", "want a mapping of %s, not %s", strings.Join(topFields, ", "), kindName(root))
+		return nil
+	}
+	f := p.fields(root, "", topFields)
+	m := &Manifest{File: p.file}
+
+	if v, line, ok := p.required(root, f, "organization", "the organisation's KvK number, like 69599084"); ok {
+		kvk, err := reconi.ParseKVK(v)
+		p.check(line, "organization", err)
+		m.Organization = kvk
+	}
+	if v, line, ok := p.required(root, f, "level", "EH2, EH2+ or EH3"); ok {
+		m.Level = p.level(line, v)
+	}
+	if v, line, ok := p.optional(f, "branch"); ok && v != "" {
+		b, err := reconi.ParseBranch(v)
+		p.check(line, "branch", err)
+		m.Branch = b
+	}
+	before := len(p.problems)
+	if n := f["users"]; n != nil {
+		m.Users = p.users(n)
+	}
+	if v, line, ok := p.optional(f, "users_file"); ok {
+		m.UsersFile = v
+		m.Users = append(m.Users, p.usersFile(line, v)...)
+	}
+	if f["users"] == nil && f["users_file"] == nil {
+		p.fail(root.Line, "users", "missing: give users (a list), users_file (a CSV file) or both")
+	} else if len(m.Users) == 0 && len(p.problems) == before {
+		p.fail(root.Line, "users", "no users: the manifest adds nobody")
+	}
+	if n := f["permissions"]; n != nil {
+		m.Permissions = p.permissions(n)
+	} else {
+		p.fail(root.Line, "permissions", "missing: want a mapping with all_services: true, providers, services or direct: false")
+	}
+	if v, line, ok := p.required(root, f, "validity", "1y, 3y or 5y"); ok {
+		years, err := reconi.ParseValidity(v)
+		p.check(line, "validity", err)
+		m.Permissions.ValidityYears = years
+	}
+	if v, line, ok := p.optional(f, "max_price"); ok && v != "" {
+		c, err := reconi.ParseEuros("max_price", v)
+		p.check(line, "max_price", err)
+		m.MaxPriceCents = &c
+	}
+	if v, line, ok := p.optional(f, "notify_email"); ok && v != "" {
+		e, err := reconi.ParseEmail(v)
+		p.check(line, "notify_email", err)
+		m.NotifyEmail = e
+	}
+	return m
+}
+
+// check records err, if any, as a problem of the field at path.
+func (p *parser) check(line int, path string, err error) {
+	if err != nil {
+		p.fail(line, path, "%s", message(err))
+	}
+}
+
+// level parses the level as the add-users wizard offers it.
+func (p *parser) level(line int, v string) reconi.Level {
+	l, err := reconi.ParseLevel(v)
+	switch {
+	case err != nil && strings.Contains(reconi.ErrorMessage(err), "EH1"):
+		p.check(line, "level", err)
+	case err != nil:
+		p.fail(line, "level", "%q is not an assurance level: want EH2, EH2+ or EH3", v)
+	case l == reconi.EH4:
+		p.fail(line, "level", "EH4 cannot be requested here: the legal representative and the authorization manager must appear in person; want EH2, EH2+ or EH3")
+	}
+	return l
+}
+
+// fields returns the values of a mapping by key, and records every key
+// that is not one of known.
+func (p *parser) fields(n *yaml.Node, path string, known []string) map[string]*yaml.Node {
+	out := make(map[string]*yaml.Node)
+	keyLine := make(map[string]int)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(known, k.Value) {
+			p.fail(k.Line, join(path, k.Value), "unknown field: want one of %s", strings.Join(known, ", "))
+			continue
+		}
+		// yaml.v3 finds a key given twice only when decoding into Go
+		// values, not into nodes.
+		if first, dup := keyLine[k.Value]; dup {
+			p.fail(k.Line, join(path, k.Value), "given twice: also on line %d", first)
+			continue
+		}
+		keyLine[k.Value] = k.Line
+		out[k.Value] = v
+	}
+	return out
+}
+
+// scalar returns the text of a single value; null reads as "". Anything
+// else is recorded as a problem.
+func (p *parser) scalar(n *yaml.Node, path string) (string, bool) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.fail(n.Line, path, "want a single value, not %s", kindName(n))
+		return "", false
+	}
+	if n.Tag == "!!null" {
+		return "", true
+	}
+	return strings.TrimSpace(n.Value), true
+}
+
+// required returns a top-level field that must be there, with its line.
+func (p *parser) required(root *yaml.Node, f map[string]*yaml.Node, key, want string) (string, int, bool) {
+	n := f[key]
+	if n == nil {
+		p.fail(root.Line, key, "missing: want %s", want)
+		return "", 0, false
+	}
+	v, ok := p.scalar(n, key)
+	if ok && v == "" {
+		p.fail(n.Line, key, "is empty: want %s", want)
+		return "", 0, false
+	}
+	return v, n.Line, ok
+}
+
+// optional returns a top-level field that may be left out.
+func (p *parser) optional(f map[string]*yaml.Node, key string) (string, int, bool) {
+	n := f[key]
+	if n == nil {
+		return "", 0, false
+	}
+	v, ok := p.scalar(n, key)
+	return v, n.Line, ok
+}
+
+func (p *parser) users(n *yaml.Node) []User {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n.Line, "users", "want a list of users (first_name, last_name, email, phone, date_of_birth, employed), not %s", kindName(n))
+		return nil
+	}
+	var out []User
+	for i, un := range n.Content {
+		path := fmt.Sprintf("users[%d]", i)
+		if un.Kind != yaml.MappingNode {
+			p.fail(un.Line, path, "want a user with %s, not %s", strings.Join(userFields, ", "), kindName(un))
+			continue
+		}
+		f := p.fields(un, path, userFields)
+		vals := make(map[string]string)
+		lines := make(map[string]int)
+		reported := make(map[string]bool) // fields already found wanting
+		for _, key := range userFields {
+			lines[key] = un.Line
+			if v := f[key]; v != nil {
+				var ok bool
+				vals[key], ok = p.scalar(v, path+"."+key)
+				lines[key], reported[key] = v.Line, !ok
+			}
+		}
+		source := fmt.Sprintf("%s:%d", p.file, un.Line)
+		u, ok := p.user(vals, source, func(field, msg string) {
+			if !reported[field] {
+				p.fail(lines[field], path+"."+field, "%s", msg)
+			}
+		})
+		if ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// usersFile reads the users of the CSV file name, relative to the
+// manifest's folder, with the importer's reader: the same columns, header
+// names and spreadsheet dialects as `reconi users import`.
+func (p *parser) usersFile(line int, name string) []User {
+	if name == "" {
+		p.fail(line, "users_file", "is empty: want the path of a CSV file, relative to this file")
+		return nil
+	}
+	path := name
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(p.file), name)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		p.fail(line, "users_file", "%v", err)
+		return nil
+	}
+	defer fh.Close()
+	cr, err := csvio.NewReader(fh)
+	if err != nil {
+		p.add(path, 1, "", "%s", message(err))
+		return nil
+	}
+	var out []User
+	for {
+		row, err := cr.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		var re *reconi.Error
+		if errors.As(err, &re) && len(re.Rows) > 0 {
+			for _, r := range re.Rows {
+				p.add(path, r.Line, r.Field, "%s", r.Message)
+			}
+			continue
+		}
+		if err != nil {
+			p.add(path, 0, "", "%v", err)
+			return out
+		}
+		vals := map[string]string{"first_name": row.FirstName, "last_name": row.LastName, "email": row.Email,
+			"phone": row.Phone, "date_of_birth": row.DateOfBirth, "employed": row.Employed}
+		source := fmt.Sprintf("%s:%d", path, row.Line)
+		u, ok := p.user(vals, source, func(field, msg string) { p.add(path, row.Line, field, "%s", msg) })
+		if ok {
+			out = append(out, u)
+		}
+	}
+}
+
+// user parses one user's fields as the backend does, reporting each bad
+// one, and records the email to find duplicates in the manifest.
+func (p *parser) user(v map[string]string, source string, report func(field, msg string)) (User, bool) {
+	parsed, problems := reconi.ParseUser(reconi.UserFields{FirstName: v["first_name"], LastName: v["last_name"], Email: v["email"],
+		Phone: v["phone"], DateOfBirth: v["date_of_birth"], Employed: v["employed"]}, p.now)
+	u := User{Source: source, FirstName: parsed.FirstName, LastName: parsed.LastName, Email: parsed.Email,
+		Phone: parsed.Phone, DateOfBirth: parsed.DateOfBirth, Employed: parsed.Employed}
+	for _, pr := range problems {
+		report(pr.Field, pr.Message)
+	}
+	ok := len(problems) == 0
+	if u.Email != "" {
+		key := strings.ToLower(u.Email)
+		if first, dup := p.seen[key]; dup {
+			report("email", fmt.Sprintf("duplicate email %s: also at %s", u.Email, first))
+			ok = false
+		} else {
+			p.seen[key] = source
+		}
+	}
+	return u, ok
+}
+
+func (p *parser) permissions(n *yaml.Node) reconi.PermissionsInput {
+	in := reconi.PermissionsInput{Direct: true}
+	if n.Kind != yaml.MappingNode {
+		p.fail(n.Line, "permissions", "want a mapping with %s, not %s", strings.Join(permFields, ", "), kindName(n))
+		return in
+	}
+	f := p.fields(n, "permissions", permFields)
+	// boolean reads a yes/no field; ok is false when it is absent or bad.
+	boolean := func(key string) (value, ok bool) {
+		v := f[key]
+		if v == nil {
+			return false, false
+		}
+		s, ok := p.scalar(v, "permissions."+key)
+		if !ok {
+			return false, false
+		}
+		b, err := reconi.ParseBool(key, s)
+		p.check(v.Line, "permissions."+key, err)
+		return b, err == nil
+	}
+	if d, ok := boolean("direct"); ok {
+		in.Direct = d
+	}
+	all, ok := boolean("all_services")
+	in.AllServices = all
+	if ok && !all {
+		p.fail(f["all_services"].Line, "permissions.all_services", "false chooses nothing: leave it out and give providers or services, or direct: false")
+	}
+	in.Providers = p.list(f["providers"], "permissions.providers", func(s string) (string, error) { return s, nil })
+	in.Services = p.list(f["services"], "permissions.services", func(s string) (string, error) {
+		id, err := reconi.ParseServiceID(s)
+		return string(id), err
+	})
+
+	var given []string
+	if in.AllServices {
+		given = append(given, "all_services")
+	}
+	if f["providers"] != nil {
+		given = append(given, "providers")
+	}
+	if f["services"] != nil {
+		given = append(given, "services")
+	}
+	switch {
+	case !in.Direct && len(given) > 0:
+		p.fail(n.Line, "permissions", "direct: false adds no permissions, so %s cannot be given with it", strings.Join(given, " and "))
+	case in.Direct && len(given) == 0 && f["all_services"] == nil:
+		p.fail(n.Line, "permissions", "choose what the users may use: all_services: true, providers (a list of names) or services (a list of ServiceIDs); or direct: false for nothing yet")
+	case len(given) > 1:
+		p.fail(n.Line, "permissions", "choose one of all_services, providers or services, not %s together", strings.Join(given, " and "))
+	}
+	return in
+}
+
+// list reads a list of single values, each parsed by parse.
+func (p *parser) list(n *yaml.Node, path string, parse func(string) (string, error)) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n.Line, path, "want a list, not %s", kindName(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		p.fail(n.Line, path, "is empty: name at least one")
+		return nil
+	}
+	var out []string
+	for i, e := range n.Content {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		s, ok := p.scalar(e, at)
+		if !ok {
+			continue
+		}
+		if s == "" {
+			p.fail(e.Line, at, "is empty")
+			continue
+		}
+		v, err := parse(s)
+		if err != nil {
+			p.check(e.Line, at, err)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the value %q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}

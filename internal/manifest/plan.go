@@ -1,0 +1,229 @@
+package manifest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// Action is what applying a manifest does for one of its users.
+type Action string
+
+const (
+	// ActionNew: the user is added to a new application.
+	ActionNew Action = "new"
+	// ActionPresent: the organisation already has the user at the
+	// manifest's level, in progress or issued; nothing is done.
+	ActionPresent Action = "present"
+	// ActionConflicting: the organisation has the user with other details,
+	// or in progress at another level; applying refuses until resolved.
+	ActionConflicting Action = "conflicting"
+)
+
+// UserPlan is one user of a plan. The JSON field names are part of
+// reconi's interface (`reconi plan -o json`).
+type UserPlan struct {
+	Action      Action      `json:"action"`
+	Email       string      `json:"email"`
+	FirstName   string      `json:"first_name"`
+	LastName    string      `json:"last_name"`
+	Phone       string      `json:"phone"`
+	DateOfBirth reconi.Date `json:"date_of_birth,omitempty"`
+	Employed    bool        `json:"employed"`
+	// Source is where the manifest gives the user: file and line.
+	Source string `json:"source"`
+	// ApplicationID and State say where a present user already is.
+	ApplicationID int64            `json:"application_id,omitempty"`
+	State         reconi.UserState `json:"state,omitempty"`
+	// Conflicts say, for a conflicting user, what differs and where.
+	Conflicts []string `json:"conflicts,omitempty"`
+
+	user User
+}
+
+// Plan is what applying a manifest would do. The JSON field names are part
+// of reconi's interface (`reconi plan -o json`).
+type Plan struct {
+	File          string              `json:"file"`
+	Organization  reconi.OrgRef       `json:"organization"`
+	Level         reconi.Level        `json:"level"`
+	Branch        reconi.BranchNumber `json:"branch"`
+	Permissions   reconi.Permissions  `json:"permissions"`
+	ValidityYears int                 `json:"validity_years"`
+	// MaxPriceCents is the manifest's max_price, or null.
+	MaxPriceCents *int64     `json:"max_price_cents"`
+	NotifyEmail   string     `json:"notify_email,omitempty"`
+	Users         []UserPlan `json:"users"`
+	New           int        `json:"new"`
+	Present       int        `json:"present"`
+	Conflicting   int        `json:"conflicting"`
+	// Quote prices the new users only: what applying would submit.
+	Quote reconi.Quote `json:"quote"`
+	// Changes is true when applying would submit an application.
+	Changes bool `json:"changes"`
+}
+
+// NewUsers returns the users applying would add, in manifest order.
+func (p *Plan) NewUsers() []User {
+	var out []User
+	for _, u := range p.Users {
+		if u.Action == ActionNew {
+			out = append(out, u.user)
+		}
+	}
+	return out
+}
+
+// Compute works out, with what b knows about the organisation, what
+// applying m would do for each of its users, and prices the new ones with
+// b's price list. It reads and never writes.
+//
+// A user (matched by email, ignoring case) is present when one of the
+// organisation's applications at m's level has them in progress or
+// issued. Users in a draft, and requests that ended rejected, expired or
+// cancelled, do not count: applying asks for them again. A user is
+// conflicting when a request that counts has another first name, last name
+// or phone number, or is in progress at another level.
+func Compute(ctx context.Context, b reconi.Backend, m *Manifest) (*Plan, error) {
+	org, err := b.Organization(ctx, m.Organization)
+	if err != nil {
+		return nil, err
+	}
+	if m.Branch != "" && !org.HasBranch(m.Branch) {
+		return nil, reconi.Invalid("branch", "%s is not a branch of %s (%s)", m.Branch, org.Name, org.KVK)
+	}
+	apps, err := b.Applications(ctx, reconi.ApplicationFilter{KVK: string(m.Organization)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]reconi.ApplicationSummary, len(apps))
+	for _, a := range apps {
+		byID[a.ID] = a
+	}
+	existing, err := b.Users(ctx, reconi.UserFilter{KVK: string(m.Organization)})
+	if err != nil {
+		return nil, err
+	}
+	byEmail := make(map[string][]reconi.User)
+	for _, u := range existing {
+		if counts(u.State) {
+			k := strings.ToLower(u.Email)
+			byEmail[k] = append(byEmail[k], u)
+		}
+	}
+
+	p := &Plan{File: m.File, Organization: reconi.OrgRef{KVK: org.KVK, Name: org.Name}, Level: m.Level,
+		Branch: m.Branch, Permissions: m.Scope(), ValidityYears: m.Permissions.ValidityYears,
+		MaxPriceCents: m.MaxPriceCents, NotifyEmail: m.NotifyEmail, Users: make([]UserPlan, 0, len(m.Users))}
+	var notEmployed int64
+	for _, u := range m.Users {
+		up := compare(u, m.Level, byEmail[strings.ToLower(u.Email)], byID)
+		switch up.Action {
+		case ActionNew:
+			p.New++
+			if !u.Employed {
+				notEmployed++
+			}
+		case ActionPresent:
+			p.Present++
+		case ActionConflicting:
+			p.Conflicting++
+		}
+		p.Users = append(p.Users, up)
+	}
+	p.Changes = p.New > 0
+
+	pl, err := b.PriceList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Quote, err = pl.Quote(reconi.QuoteInput{Level: m.Level, ValidityYears: m.Permissions.ValidityYears,
+		Users: int64(p.New), NotEmployed: notEmployed, Permissions: int64(p.Permissions.Count())}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// counts reports whether a request in state s stands: in progress or
+// issued. A draft is not asked for yet; an ended request is asked again.
+func counts(s reconi.UserState) bool {
+	return s.Open() || s == reconi.UserIssued
+}
+
+// compare decides the action for u from the requests of the organisation
+// that count and have u's email.
+func compare(u User, level reconi.Level, have []reconi.User, apps map[int64]reconi.ApplicationSummary) UserPlan {
+	up := UserPlan{Action: ActionNew, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Phone: u.Phone,
+		DateOfBirth: u.DateOfBirth, Employed: u.Employed, Source: u.Source, user: u}
+	var present *reconi.User
+	for i := range have {
+		e := &have[i]
+		app, ok := apps[e.ApplicationID]
+		if !ok {
+			continue
+		}
+		where := fmt.Sprintf("application %d (%s, %s)", e.ApplicationID, app.Level, e.State)
+		var diffs []string
+		if e.FirstName != u.FirstName {
+			diffs = append(diffs, fmt.Sprintf("first name %q where the manifest says %q", e.FirstName, u.FirstName))
+		}
+		if e.LastName != u.LastName {
+			diffs = append(diffs, fmt.Sprintf("last name %q where the manifest says %q", e.LastName, u.LastName))
+		}
+		if e.Phone != u.Phone {
+			diffs = append(diffs, fmt.Sprintf("phone %s where the manifest says %s", e.Phone, u.Phone))
+		}
+		if len(diffs) > 0 {
+			up.Conflicts = append(up.Conflicts, where+" has "+strings.Join(diffs, ", "))
+		}
+		switch {
+		case app.Level == level:
+			// The latest application at the level is where the user is.
+			if present == nil || e.ApplicationID > present.ApplicationID {
+				present = e
+			}
+		case e.State.Open():
+			up.Conflicts = append(up.Conflicts, fmt.Sprintf("%s is in progress at another level than the manifest's %s: wait for it to end, or cancel it with reconi cancel %d --email %s",
+				where, level, e.ApplicationID, e.Email))
+		}
+	}
+	switch {
+	case len(up.Conflicts) > 0:
+		up.Action = ActionConflicting
+	case present != nil:
+		up.Action = ActionPresent
+		up.ApplicationID, up.State = present.ApplicationID, present.State
+	}
+	return up
+}
+
+// Check returns why applying the plan must not start, as a *reconi.Error
+// of kind invalid: users that conflict (each one named), or a quote above
+// the manifest's max_price. It is nil when applying may go ahead.
+func (p *Plan) Check() error {
+	if p.Conflicting > 0 {
+		e := &reconi.Error{Kind: reconi.KindInvalid}
+		if p.Conflicting == 1 {
+			e.Message = fmt.Sprintf("1 user of %s conflicts with what organisation %s already has; nothing was applied", p.File, p.Organization.KVK)
+		} else {
+			e.Message = fmt.Sprintf("%d users of %s conflict with what organisation %s already has; nothing was applied", p.Conflicting, p.File, p.Organization.KVK)
+		}
+		for _, u := range p.Users {
+			for _, c := range u.Conflicts {
+				e.Rows = append(e.Rows, reconi.RowError{Field: u.Email, Message: c})
+			}
+		}
+		return e
+	}
+	if p.MaxPriceCents != nil && p.Quote.TotalCents > *p.MaxPriceCents {
+		newUsers := fmt.Sprintf("%d new users", p.New)
+		if p.New == 1 {
+			newUsers = "1 new user"
+		}
+		return reconi.Invalid("max_price", "the quote for %s is %s (VAT included), above the maximum of %s in %s; nothing was applied",
+			newUsers, reconi.FormatCents(p.Quote.TotalCents), reconi.FormatCents(*p.MaxPriceCents), p.File)
+	}
+	return nil
+}

@@ -1,0 +1,190 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+// TokenPrefix starts every API token, so that a leaked one is recognisable
+// (by secret scanners, too).
+const TokenPrefix = "rci_"
+
+// Access manages what `reconi serve` needs besides the Backend: API tokens
+// and the first answers to idempotent requests. Tokens are administered on
+// the server's machine, against its database.
+type Access struct {
+	store store.Store
+	now   func() time.Time
+}
+
+// NewAccess returns an Access over st.
+func NewAccess(st store.Store, now func() time.Time) *Access {
+	if now == nil {
+		now = time.Now
+	}
+	return &Access{store: st, now: now}
+}
+
+// NewToken describes a token to create.
+type NewToken struct {
+	Name string
+	Role string
+	Orgs []string
+}
+
+// HashToken is how tokens are kept: SHA-256, hex. Tokens carry 256 random
+// bits, so a fast hash is enough: there is nothing to guess.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateToken makes a token and returns it; it is shown this once, only its
+// hash is kept.
+func (a *Access) CreateToken(ctx context.Context, in NewToken) (string, *store.Token, error) {
+	role := reconi.Role(strings.ToLower(strings.TrimSpace(in.Role)))
+	switch role {
+	case reconi.RoleManager, reconi.RoleHelpdesk, reconi.RoleOperator:
+	default:
+		return "", nil, reconi.Invalid("role", "%q is not a role: want manager, helpdesk or operator", in.Role)
+	}
+	tok := &store.Token{Name: strings.TrimSpace(in.Name), Role: role, Orgs: []reconi.KVK{}, CreatedAt: a.now().UTC()}
+	for _, o := range in.Orgs {
+		kvk, err := reconi.ParseKVK(o)
+		if err != nil {
+			return "", nil, err
+		}
+		tok.Orgs = append(tok.Orgs, kvk)
+	}
+	if role == reconi.RoleManager && len(tok.Orgs) == 0 {
+		return "", nil, reconi.Invalid("org", "a manager token needs at least one organisation (--org KVK)")
+	}
+	if role == reconi.RoleOperator && len(tok.Orgs) > 0 {
+		return "", nil, reconi.Invalid("org", "an operator keeps the broker's data for all organisations; give no --org")
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", nil, err
+	}
+	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	tok.Hash = HashToken(secret)
+	err := wrap(a.store.Update(ctx, func(tx store.Tx) error {
+		if err := tx.InsertToken(tok); err != nil {
+			return err
+		}
+		if tok.Name == "" {
+			tok.Name = fmt.Sprintf("token-%d", tok.ID)
+		}
+		return nil
+	}))
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, tok, nil
+}
+
+// Tokens lists every token, revoked ones included.
+func (a *Access) Tokens(ctx context.Context) ([]store.Token, error) {
+	var out []store.Token
+	err := a.store.View(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.Tokens()
+		return err
+	})
+	return out, wrap(err)
+}
+
+// RevokeToken makes a token unusable from now on.
+func (a *Access) RevokeToken(ctx context.Context, id int64) error {
+	return wrap(a.store.Update(ctx, func(tx store.Tx) error {
+		ok, err := tx.RevokeToken(id, a.now().UTC())
+		if err == nil && !ok {
+			err = reconi.Errorf(reconi.KindNotFound, "token %d not found, or already revoked", id)
+		}
+		return err
+	}))
+}
+
+// Authenticate returns the actor a bearer token stands for.
+func (a *Access) Authenticate(ctx context.Context, token string) (reconi.Actor, int64, error) {
+	if !strings.HasPrefix(token, TokenPrefix) {
+		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "invalid token: run reconi auth login")
+	}
+	var tok *store.Token
+	if err := a.store.View(ctx, func(tx store.Tx) (err error) {
+		tok, err = tx.TokenByHash(HashToken(token))
+		return err
+	}); err != nil {
+		return reconi.Actor{}, 0, wrap(err)
+	}
+	if tok == nil || tok.RevokedAt != nil {
+		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "invalid or revoked token: run reconi auth login")
+	}
+	name := tok.Name
+	if name == "" {
+		name = fmt.Sprintf("token-%d", tok.ID)
+	}
+	return reconi.Actor{Name: name, Role: tok.Role, Orgs: tok.Orgs}, tok.ID, nil
+}
+
+// IdempotencyPendingTimeout is how long a first request may run before a
+// retry may take its key over (the first one presumably died).
+const IdempotencyPendingTimeout = 2 * time.Minute
+
+// Claim starts an idempotent request. When the key was used before, it
+// returns the first answer (found is true); otherwise the caller goes ahead
+// and must Complete or Release the key.
+func (a *Access) Claim(ctx context.Context, tokenID int64, key, fingerprint string) (status int, body []byte, found bool, err error) {
+	var prior *store.IdempotencyRecord
+	err = a.store.Update(ctx, func(tx store.Tx) error {
+		r, err := tx.ClaimIdempotencyKey(store.IdempotencyRecord{TokenID: tokenID, Key: key, Fingerprint: fingerprint, CreatedAt: a.now().UTC()})
+		if err != nil || r == nil {
+			return err
+		}
+		if r.Fingerprint != fingerprint {
+			return reconi.Errorf(reconi.KindInvalid, "Idempotency-Key %q was used before for a different request", key)
+		}
+		if r.State == "pending" {
+			if a.now().Sub(r.CreatedAt) < IdempotencyPendingTimeout {
+				return reconi.ErrInFlight
+			}
+			// The first request died: let this one go ahead.
+			if err := tx.ReleaseIdempotencyKey(tokenID, key); err != nil {
+				return err
+			}
+			_, err := tx.ClaimIdempotencyKey(store.IdempotencyRecord{TokenID: tokenID, Key: key, Fingerprint: fingerprint, CreatedAt: a.now().UTC()})
+			return err
+		}
+		prior = r
+		return nil
+	})
+	if errors.Is(err, reconi.ErrInFlight) {
+		return 0, nil, false, err
+	}
+	if err != nil || prior == nil {
+		return 0, nil, false, wrap(err)
+	}
+	return prior.Status, []byte(prior.Body), true, nil
+}
+
+// Complete stores the first answer to a request.
+func (a *Access) Complete(ctx context.Context, tokenID int64, key string, status int, body []byte) error {
+	return wrap(a.store.Update(ctx, func(tx store.Tx) error {
+		return tx.CompleteIdempotencyKey(store.IdempotencyRecord{TokenID: tokenID, Key: key, Status: status, Body: string(body)})
+	}))
+}
+
+// Release forgets a claim whose request failed before it changed anything
+// (for example, the server is shutting down), so that a retry runs again.
+func (a *Access) Release(ctx context.Context, tokenID int64, key string) error {
+	return wrap(a.store.Update(ctx, func(tx store.Tx) error { return tx.ReleaseIdempotencyKey(tokenID, key) }))
+}

@@ -1,0 +1,88 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+// partnerActor is who the history names for results the partner reports.
+const partnerActor = "identification partner"
+
+// maxNoteRunes bounds the partner's note, which goes into the history.
+const maxNoteRunes = 500
+
+// IdentificationResult records a result the identification partner reports
+// for the request it knows by reference (the webhook provider's callback):
+// the same transition as CompleteIdentification, by the identification
+// partner. The caller has authenticated the partner, by the callback's
+// signature; no role is checked here.
+//
+// An unknown reference is not found; a user no longer waiting for
+// identification is a conflict, except that repeating the result already
+// recorded changes nothing and succeeds, so a partner may retry a callback
+// whose answer it lost.
+func (s *Service) IdentificationResult(ctx context.Context, reference string, passed bool, note string) (*reconi.User, error) {
+	reference = strings.TrimSpace(reference)
+	if reference == "" {
+		return nil, reconi.Invalid("reference", "is empty")
+	}
+	note = strings.TrimSpace(note)
+	if r := []rune(note); len(r) > maxNoteRunes {
+		note = string(r[:maxNoteRunes]) + "…"
+	}
+	result := "failed"
+	if passed {
+		result = "passed"
+	}
+	ctx = reconi.WithActor(ctx, reconi.Actor{Name: partnerActor})
+	var out *reconi.User
+	err := s.update(ctx, func(tx store.Tx) error {
+		userID, _, err := tx.IdentificationByReference(reference)
+		if err != nil {
+			return err
+		}
+		notFound := reconi.Errorf(reconi.KindNotFound, "identification %q not found", reference)
+		if userID == 0 {
+			return notFound
+		}
+		u, err := tx.User(userID)
+		if err != nil || u == nil {
+			return orErr(err, notFound)
+		}
+		if err := tx.LockApplication(u.ApplicationID); err != nil {
+			return err
+		}
+		// Read again under the lock: another result may have just landed.
+		_, state, err := tx.IdentificationByReference(reference)
+		if err != nil {
+			return err
+		}
+		if u, err = tx.User(userID); err != nil || u == nil {
+			return orErr(err, notFound)
+		}
+		a, err := tx.Application(u.ApplicationID)
+		if err != nil {
+			return err
+		}
+		if u.State != reconi.UserIdentificationPending {
+			if state == result {
+				out = u // a repeated callback
+				return nil
+			}
+			return reconi.Errorf(reconi.KindConflict, "identification %q: the user is not waiting for identification (state %s)", reference, u.State)
+		}
+		out, err = s.identified(ctx, tx, u, a, passed, note)
+		return err
+	})
+	return out, err
+}
+
+func orErr(err error, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}

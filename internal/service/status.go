@@ -1,0 +1,87 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+// Applications lists "Applications in progress". State may name an
+// application state (draft, submitted) or a user state (invited, issued, ...),
+// which keeps applications with at least one user in it.
+func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
+	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email)}
+	if f.KVK != "" {
+		kvk, err := reconi.ParseKVK(f.KVK)
+		if err != nil {
+			return nil, err
+		}
+		sf.KVK = kvk
+	}
+	if err := authorize(ctx, actRead, sf.KVK); err != nil {
+		return nil, err
+	}
+	sf.Orgs = visibleOrgs(reconi.ActorFrom(ctx))
+	if f.State != "" {
+		st := strings.ToLower(strings.TrimSpace(f.State))
+		switch {
+		case st == string(reconi.AppSubmitted):
+			sf.State = reconi.AppSubmitted
+		case slices.Contains(reconi.UserStates, reconi.UserState(st)):
+			// "draft" is both; as a user state it finds the same applications.
+			if st == string(reconi.AppDraft) {
+				sf.State = reconi.AppDraft
+			} else {
+				sf.UserState = reconi.UserState(st)
+			}
+		default:
+			names := []string{string(reconi.AppSubmitted)}
+			for _, u := range reconi.UserStates {
+				names = append(names, string(u))
+			}
+			return nil, reconi.Invalid("state", "%q is not a state: want one of %s", f.State, strings.Join(names, ", "))
+		}
+	}
+	if _, err := s.ExpireDue(ctx); err != nil {
+		return nil, err
+	}
+	var out []reconi.ApplicationSummary
+	err := s.view(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.Applications(sf)
+		return err
+	})
+	if out == nil {
+		out = []reconi.ApplicationSummary{}
+	}
+	return out, err
+}
+
+// History returns every recorded change of an application and its users, in
+// the order they happened.
+func (s *Service) History(ctx context.Context, appID int64) ([]reconi.Event, error) {
+	if err := authorize(ctx, actRead, ""); err != nil {
+		return nil, err
+	}
+	var out []reconi.Event
+	err := s.view(ctx, func(tx store.Tx) error {
+		if _, err := s.app(ctx, tx, appID); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.Events(appID)
+		return err
+	})
+	return out, err
+}
+
+// Whoami returns the actor of ctx.
+func (s *Service) Whoami(ctx context.Context) (*reconi.Actor, error) {
+	if err := authorize(ctx, actRead, ""); err != nil {
+		return nil, err
+	}
+	a := reconi.ActorFrom(ctx)
+	return &a, nil
+}
