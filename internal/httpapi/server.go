@@ -1,0 +1,417 @@
+// Package httpapi serves any reconi.Backend as a JSON API under /v1: what
+// `reconi serve` runs. Domain error kinds travel as HTTP statuses with a JSON
+// body, and package client turns them back into the same errors.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// Access authenticates tokens and remembers the first answers to idempotent
+// requests; service.Access implements it over the database.
+type Access interface {
+	Authenticate(ctx context.Context, token string) (reconi.Actor, int64, error)
+	Claim(ctx context.Context, tokenID int64, key, fingerprint string) (status int, body []byte, found bool, err error)
+	Complete(ctx context.Context, tokenID int64, key string, status int, body []byte) error
+	Release(ctx context.Context, tokenID int64, key string) error
+}
+
+// Options tune a Server.
+type Options struct {
+	Logger *slog.Logger
+	// MaxBodyBytes limits JSON request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxImportBytes limits CSV import bodies (default 1 GiB).
+	MaxImportBytes int64
+	// Ready reports whether the server can serve (the database answers).
+	Ready func(context.Context) error
+}
+
+// Server is the HTTP API.
+type Server struct {
+	backend reconi.Backend
+	access  Access
+	opts    Options
+	mux     *http.ServeMux
+	// routeList is every /v1 endpoint, for Routes.
+	routeList []Route
+}
+
+// ErrorBody is the JSON body of every error response.
+type ErrorBody struct {
+	Error reconi.Error `json:"error"`
+}
+
+// IdempotencyHeader carries the key that makes a mutating request safe to retry.
+const IdempotencyHeader = "Idempotency-Key"
+
+// New returns a Server for b.
+func New(b reconi.Backend, access Access, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.MaxImportBytes == 0 {
+		opts.MaxImportBytes = 1 << 30
+	}
+	s := &Server{backend: b, access: access, opts: opts, mux: http.NewServeMux()}
+	s.routeList = s.routes()
+	return s
+}
+
+// Mount serves h at pattern beside the API, behind the same request log
+// and panic recovery: serve mounts the invitation pages and the partner's
+// callback this way.
+func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Handler returns the server's handler with logging and panic recovery.
+func (s *Server) Handler() http.Handler { return s.logRequests(s.mux) }
+
+// handler is an API endpoint: it returns the status and value to send, or an
+// error.
+type handler func(w http.ResponseWriter, r *http.Request) (int, any, error)
+
+// endpoint describes how a route is guarded.
+type endpoint struct {
+	// mutating requests go through the idempotency check.
+	mutating bool
+	// stream requests have a large body read by the handler itself.
+	stream bool
+	// public requests need no API token: the invitation token in the path
+	// is the user's credential.
+	public bool
+}
+
+func (s *Server) handle(pattern string, e endpoint, h handler) {
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := s.opts.MaxBodyBytes
+		if e.stream {
+			limit = s.opts.MaxImportBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		setRoute(r, pattern)
+		if e.public {
+			s.respond(w, r, h)
+			return
+		}
+
+		actor, tokenID, err := s.authenticate(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		setActor(r, actor)
+		r = r.WithContext(reconi.WithActor(r.Context(), actor))
+
+		key := r.Header.Get(IdempotencyHeader)
+		if !e.mutating || key == "" {
+			s.respond(w, r, h)
+			return
+		}
+		s.idempotent(w, r, h, e, tokenID, key)
+	}))
+}
+
+func (s *Server) authenticate(r *http.Request) (reconi.Actor, int64, error) {
+	// The scheme is case-insensitive (RFC 9110, section 11.1).
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "no token: run reconi auth login, or pass --token / RECONI_TOKEN")
+	}
+	return s.access.Authenticate(r.Context(), token)
+}
+
+// respond runs h and writes its answer.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, h handler) {
+	status, v, err := h(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
+// idempotent answers a repeated key with the first answer, and records the
+// answer of a new one. The fingerprint binds the key to the request: the
+// method, the path and, for JSON requests, a hash of the body.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handler, e endpoint, tokenID int64, key string) {
+	if len(key) > 200 {
+		s.writeError(w, r, reconi.Invalid(IdempotencyHeader, "is longer than 200 characters"))
+		return
+	}
+	fp := sha256.New()
+	fmt.Fprintf(fp, "%s %s\n", r.Method, r.URL.RequestURI())
+	if !e.stream {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			s.writeError(w, r, bodyError(err))
+			return
+		}
+		fp.Write(body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	fingerprint := hex.EncodeToString(fp.Sum(nil))
+	status, body, found, err := s.access.Claim(r.Context(), tokenID, key, fingerprint)
+	if err != nil {
+		if errors.Is(err, reconi.ErrInFlight) {
+			// 503 with Retry-After: clients retry it on their own.
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusServiceUnavailable, ErrorBody{Error: *reconi.ErrInFlight})
+			return
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	if found {
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		w.Write(body)
+		return
+	}
+	status, v, herr := func() (int, any, error) {
+		// A handler that panics answered nothing: free the key, or every
+		// retry would be told "in progress" until the claim goes stale.
+		defer func() {
+			if p := recover(); p != nil {
+				if err := s.access.Release(context.WithoutCancel(r.Context()), tokenID, key); err != nil {
+					s.opts.Logger.Error("releasing idempotency key", "err", err)
+				}
+				panic(p)
+			}
+		}()
+		return h(w, r)
+	}()
+	if herr != nil {
+		status, v = s.errorResponse(r, herr)
+	}
+	b, err := marshal(v)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// A failure that is internal, or caused by a cancelled request or a
+	// server going down, changed nothing we can vouch for: let a retry run
+	// again rather than replay it. A success is recorded even when the
+	// client has gone: the change was made, and its retry must be answered
+	// with it, not make it twice.
+	ctx := context.WithoutCancel(r.Context())
+	if herr != nil && (status >= 500 || r.Context().Err() != nil) {
+		if err := s.access.Release(ctx, tokenID, key); err != nil {
+			s.opts.Logger.Error("releasing idempotency key", "err", err)
+		}
+	} else if err := s.access.Complete(ctx, tokenID, key, status, b); err != nil {
+		s.opts.Logger.Error("recording idempotent answer", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := marshal(v)
+	if err != nil {
+		http.Error(w, `{"error":{"kind":"internal","message":"encoding the response failed"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// StatusClientClosed is logged for a request whose client hung up first.
+const StatusClientClosed = 499
+
+// StatusOf maps an error kind to its HTTP status.
+func StatusOf(k reconi.Kind) int {
+	switch k {
+	case reconi.KindInvalid:
+		return http.StatusBadRequest
+	case reconi.KindNotFound:
+		return http.StatusNotFound
+	case reconi.KindConflict:
+		return http.StatusConflict
+	case reconi.KindUnauthorized:
+		return http.StatusUnauthorized
+	case reconi.KindForbidden:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+// errorResponse turns err into a status and body. Internal errors are logged
+// with a reference and their details are not sent.
+func (s *Server) errorResponse(r *http.Request, err error) (int, ErrorBody) {
+	var e *reconi.Error
+	switch {
+	case errors.As(err, &e):
+	case errors.Is(err, context.Canceled):
+		// The client went away: not the server's failure. 499, as nginx
+		// logs it, keeps it out of 5xx counts; nobody reads the body.
+		return StatusClientClosed, ErrorBody{Error: *reconi.Errorf(reconi.KindInternal, "the request was cancelled")}
+	default:
+		ref := requestID(r)
+		s.opts.Logger.Error("internal error", "request_id", ref, "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
+		e = reconi.Errorf(reconi.KindInternal, "internal server error (reference %s)", ref)
+	}
+	return StatusOf(e.Kind), ErrorBody{Error: *e}
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := s.errorResponse(r, err)
+	writeJSON(w, status, body)
+}
+
+// bodyError explains a body that could not be read.
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return reconi.Errorf(reconi.KindInvalid, "request body is larger than %d bytes", tooBig.Limit)
+	}
+	return reconi.Errorf(reconi.KindInvalid, "reading the request body: %v", err)
+}
+
+// decode reads a JSON body into v, refusing unknown fields and trailing data.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return bodyError(err)
+		}
+		return reconi.Errorf(reconi.KindInvalid, "request body is not valid JSON for this request: %v", err)
+	}
+	if dec.More() {
+		return reconi.Errorf(reconi.KindInvalid, "request body has data after the JSON value")
+	}
+	return nil
+}
+
+// --- logging -------------------------------------------------------------
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyActorSlot
+)
+
+// logSlot is filled in by the handler for the request's log line.
+type logSlot struct{ name, role, route string }
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(keyRequestID).(string)
+	return id
+}
+
+func setActor(r *http.Request, a reconi.Actor) {
+	if slot, ok := r.Context().Value(keyActorSlot).(*logSlot); ok {
+		slot.name, slot.role = a.Name, string(a.Role)
+	}
+}
+
+// setRoute records the route pattern: it is logged instead of the path,
+// which may hold an invitation token.
+func setRoute(r *http.Request, pattern string) {
+	if slot, ok := r.Context().Value(keyActorSlot).(*logSlot); ok {
+		slot.route = pattern
+	}
+}
+
+// SetLogRoute lets other handlers on the same server (the invitation pages)
+// log their route pattern instead of their path.
+func SetLogRoute(r *http.Request, pattern string) { setRoute(r, pattern) }
+
+// loggedPath is the path to log for a request no route matched, with any
+// invitation token cut off.
+func loggedPath(p string) string {
+	for _, prefix := range []string{"/invite/", "/v1/invitations/"} {
+		if i := strings.Index(p, prefix); i >= 0 {
+			return p[:i+len(prefix)] + "…"
+		}
+	}
+	return p
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// logRequests gives every request an ID and logs one line when it ends:
+// method, path, status, duration, size and actor. Query strings and headers
+// are not logged: tokens and one-time codes never reach the log.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		var raw [8]byte
+		rand.Read(raw[:])
+		id := hex.EncodeToString(raw[:])
+		slot := &logSlot{}
+		ctx := context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyActorSlot, slot)
+		r = r.WithContext(ctx)
+		w.Header().Set("X-Request-Id", id)
+		rec := &recorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.opts.Logger.Error("panic", "request_id", id, "panic", fmt.Sprint(p))
+				if rec.status == 0 {
+					writeJSON(rec, http.StatusInternalServerError, ErrorBody{Error: *reconi.Errorf(reconi.KindInternal, "internal server error (reference %s)", id)})
+				}
+			}
+			route := slot.route
+			if route == "" {
+				route = r.Method + " " + loggedPath(r.URL.Path)
+			}
+			s.opts.Logger.Info("request", "request_id", id, "route", route,
+				"status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"bytes", rec.bytes, "actor", slot.name, "role", slot.role)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
