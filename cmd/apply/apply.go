@@ -1,0 +1,239 @@
+// Package apply holds `reconi apply`: wizard step 10, the summary, the
+// conditions and submitting.
+package apply
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/permissions"
+	"github.com/reconi/reconi/internal/config"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// Options are the inputs of `reconi apply`.
+type Options struct {
+	IO         *output.IOStreams
+	Factory    *cmdutil.Factory
+	Output     cmdutil.OutputFlags
+	DraftID    int64
+	AgreeTerms bool
+	// MaxPriceCents is --max-price in cents, or nil.
+	MaxPriceCents *int64
+	// NotifyEmail receives the receipt and the confirmations of issuance.
+	NotifyEmail string
+	// IdempotencyKey makes a retried apply answer with the application it
+	// submitted the first time instead of failing.
+	IdempotencyKey string
+	// File is -f: an onboarding manifest to apply in one go, or - for
+	// standard input. DraftID is then unused.
+	File string
+}
+
+// NewCmdApply returns `reconi apply`.
+func NewCmdApply(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	var maxPrice string
+	cmd := &cobra.Command{
+		Use:   "apply [--draft ID | -f FILE] --agree-terms [--max-price EUROS]",
+		Short: "Review the draft and the conditions, agree, and submit (step 10); or apply an onboarding file",
+		Long: `Show the summary of the draft (organisation, level, branch, users,
+permissions, validity and quote) and the conditions, then submit it. Every
+user is then invited to confirm their details and order.
+
+On a terminal reconi asks whether you agree to the conditions. Without a
+terminal (or with --no-input, or CI=true) --agree-terms is required, and
+without it nothing is submitted. reconi records who agreed to which version
+of the conditions, and when.
+
+--max-price refuses to submit when the total, VAT included, is above it.
+
+Pipelines that retry whole commands pass --idempotency-key: when the draft
+was already submitted with that key, apply answers with that application and
+exits 0 instead of failing with a conflict.
+
+-f FILE applies an onboarding manifest in one go, as 'reconi plan -f FILE'
+shows it: it starts a draft for the organisation, level and branch, sets the
+permissions and validity, adds the new users only (in one request: all or
+none) and submits with the manifest's max_price and notify_email. Users
+already present are left alone, so applying the same file again does nothing
+and exits 0. A conflicting user (the same email with another name or phone,
+or in progress at another level) makes it refuse before anything is written,
+with exit code 3 and each conflict named; so does a quote above max_price
+(--max-price, when given, takes its place). Should a later step fail, the
+draft it started stays a draft and the error names it. A large file shows a
+progress bar on stderr when that is a terminal.`,
+		Example: `  reconi apply
+  reconi apply --agree-terms --max-price 500
+  reconi apply --draft 12 --agree-terms -o json
+  reconi apply -f onboarding.yaml --agree-terms --idempotency-key "$CI_PIPELINE_ID"`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if maxPrice != "" {
+				c, err := parseEuros(maxPrice)
+				if err != nil {
+					return err
+				}
+				opts.MaxPriceCents = &c
+			}
+			if err := opts.Output.Validate(); err != nil {
+				return err
+			}
+			if opts.NotifyEmail == "" {
+				cfg, err := f.Config()
+				if err != nil {
+					return err
+				}
+				opts.NotifyEmail = cfg.Get(config.KeyEmail)
+			}
+			if opts.File != "" {
+				if cmd.Flags().Changed("draft") {
+					return cmdutil.FlagErrorf("--draft cannot be used with -f: apply -f starts a draft of its own")
+				}
+				if !opts.AgreeTerms && !f.IOStreams.CanPrompt() {
+					return cmdutil.FlagErrorf("--agree-terms is required when reconi cannot ask (no terminal, --no-input or CI); nothing was applied")
+				}
+				if runF != nil {
+					return runF(cmd.Context(), opts)
+				}
+				return applyFileRun(cmd.Context(), opts)
+			}
+			id, err := cmdutil.ResolveDraft(f, cmd)
+			if err != nil {
+				return err
+			}
+			opts.DraftID = id
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return applyRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.AgreeTerms, "agree-terms", false, "agree to the conditions without being asked")
+	cmd.Flags().StringVar(&opts.NotifyEmail, "notify-email", "", "send the receipt and the issuance confirmations to this `address` (default: the email setting, RECONI_EMAIL)")
+	cmd.Flags().StringVar(&opts.IdempotencyKey, "idempotency-key", "", "a `key` that makes retrying this apply safe: a repeat answers with the same application")
+	cmd.Flags().StringVar(&maxPrice, "max-price", "", "refuse when the total, VAT included, is above these `euros` (e.g. 250 or 249.95)")
+	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "apply this onboarding manifest `FILE` (YAML; - for standard input) in one go")
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	cmdutil.DraftFlag(cmd)
+	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	return cmd
+}
+
+// Run submits the draft opts names, asking for agreement when opts does not
+// say it already: `reconi wizard` ends with it.
+func Run(ctx context.Context, opts *Options) error { return applyRun(ctx, opts) }
+
+// parseEuros reads --max-price: an amount in euros, with a dot or comma for
+// cents.
+func parseEuros(s string) (int64, error) { return reconi.ParseEuros("max-price", s) }
+
+func applyRun(ctx context.Context, opts *Options) error {
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	a, err := b.Application(ctx, opts.DraftID)
+	if err != nil {
+		return err
+	}
+	if a.State != reconi.AppDraft && opts.IdempotencyKey != "" && a.IdempotencyKey == opts.IdempotencyKey {
+		// A retry of an apply that went through: answer as the first time.
+		return printSubmitted(opts, a)
+	}
+	if a.State != reconi.AppDraft {
+		return reconi.Errorf(reconi.KindConflict, "application %d was already submitted on %s", a.ID,
+			a.SubmittedAt.Format("2006-01-02 15:04 MST"))
+	}
+	terms, err := b.Terms(ctx)
+	if err != nil {
+		return err
+	}
+	if !opts.Output.Machine() {
+		if err := printSummary(opts.IO, a, terms); err != nil {
+			return err
+		}
+	} else if !opts.AgreeTerms && opts.IO.CanPrompt() {
+		// stdout is for the JSON; whoever is asked to agree still reads
+		// what they agree to, on stderr.
+		errIO := *opts.IO
+		errIO.Out = opts.IO.ErrOut
+		if err := printSummary(&errIO, a, terms); err != nil {
+			return err
+		}
+	}
+	if !opts.AgreeTerms {
+		if !opts.IO.CanPrompt() {
+			return cmdutil.FlagErrorf("--agree-terms is required when reconi cannot ask (no terminal, --no-input or CI); nothing was submitted")
+		}
+		ok, err := cmdutil.Confirm(opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit draft %d for %s?",
+			terms.Version, a.ID, reconi.FormatCents(a.Quote.TotalCents)))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(opts.IO.ErrOut, "Nothing was submitted.")
+			return cmdutil.ErrCancel
+		}
+	}
+	sub, err := b.Submit(ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: terms.Version,
+		MaxPriceCents: opts.MaxPriceCents, NotifyEmail: opts.NotifyEmail, IdempotencyKey: opts.IdempotencyKey})
+	if err != nil {
+		return err
+	}
+	return printSubmitted(opts, sub)
+}
+
+func printSubmitted(opts *Options, sub *reconi.Application) error {
+	if opts.Output.Machine() {
+		return opts.Output.Print(opts.IO, sub, nil)
+	}
+	opts.IO.Successf("Submitted application %d: %d users invited; follow it with reconi status %d", sub.ID, len(sub.Users), sub.ID)
+	return nil
+}
+
+func printSummary(ios *output.IOStreams, a *reconi.Application, terms *reconi.Terms) error {
+	cs := ios.ColorScheme()
+	var employed int
+	for _, u := range a.Users {
+		if u.Employed {
+			employed++
+		}
+	}
+	branch := "none (all establishments)"
+	if a.Branch != "" {
+		branch = string(a.Branch)
+	}
+	perms := a.Permissions.String()
+	if a.Permissions == nil {
+		perms = "not set: run reconi permissions set"
+	}
+	validity := "not set"
+	switch {
+	case a.ValidityYears == 1:
+		validity = "1 year"
+	case a.ValidityYears > 0:
+		validity = fmt.Sprintf("%d years", a.ValidityYears)
+	}
+	fmt.Fprintln(ios.Out, cs.Bold(fmt.Sprintf("Summary of draft %d", a.ID)))
+	if err := output.PrintKV(ios, [][2]string{
+		{"Organisation", fmt.Sprintf("%s (%s)", a.Organization.Name, a.Organization.KVK)},
+		{"Level", string(a.Level)},
+		{"Branch", branch},
+		{"Users", fmt.Sprintf("%d (%d employed, %d to be identified)", len(a.Users), employed, len(a.Users)-employed)},
+		{"Permissions", perms},
+		{"Validity", validity},
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(ios.Out)
+	if err := permissions.PrintQuote(ios, &a.Quote); err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.Out, "\n%s\n\n%s\n\n", cs.Bold(fmt.Sprintf("%s (version %s)", terms.Title, terms.Version)), terms.Text)
+	return nil
+}

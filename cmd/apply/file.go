@@ -1,0 +1,157 @@
+package apply
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/internal/progress"
+	"github.com/reconi/reconi/cmd/plan"
+	"github.com/reconi/reconi/internal/csvio"
+	"github.com/reconi/reconi/internal/manifest"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// FileResult is what `reconi apply -f FILE -o json` prints: the plan it
+// followed and the application it submitted (null when there was nothing
+// to do). The field names are part of reconi's interface.
+type FileResult struct {
+	Plan        *manifest.Plan      `json:"plan"`
+	Application *reconi.Application `json:"application"`
+}
+
+// applyFileRun applies a manifest: plan, refuse conflicts, then draft,
+// permissions, the new users and submit.
+func applyFileRun(ctx context.Context, opts *Options) error {
+	m, err := plan.Load(opts.Factory, opts.File)
+	if err != nil {
+		return err
+	}
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	p, err := manifest.Compute(ctx, b, m)
+	if err != nil {
+		return err
+	}
+	if opts.MaxPriceCents != nil {
+		p.MaxPriceCents = opts.MaxPriceCents
+	}
+	// Everything that can be known before writing is checked before
+	// writing: a refusal leaves nothing behind.
+	if err := p.Check(); err != nil {
+		return err
+	}
+	machine := opts.Output.Machine()
+	if !machine {
+		if err := plan.Print(opts.IO, &opts.Output, p); err != nil {
+			return err
+		}
+	}
+	if !p.Changes {
+		fmt.Fprintf(opts.IO.ErrOut, "Nothing to do: %s\n", plan.Summary(p))
+		if machine {
+			return opts.Output.Print(opts.IO, FileResult{Plan: p}, nil)
+		}
+		return nil
+	}
+	terms, err := b.Terms(ctx)
+	if err != nil {
+		return err
+	}
+	if !opts.AgreeTerms {
+		// RunE let this through only for someone at a terminal. They read
+		// what they agree to; on stderr when stdout is for JSON.
+		out := opts.IO.Out
+		if machine {
+			out = opts.IO.ErrOut
+		}
+		fmt.Fprintf(out, "\n%s (version %s)\n\n%s\n\n", terms.Title, terms.Version, terms.Text)
+		ok, err := cmdutil.Confirm(opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit %s for %d new users for %s?",
+			terms.Version, m.File, p.New, reconi.FormatCents(p.Quote.TotalCents)))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(opts.IO.ErrOut, "Nothing was applied.")
+			return cmdutil.ErrCancel
+		}
+	}
+
+	a, err := b.CreateDraft(ctx, reconi.NewDraft{KVK: string(m.Organization), Level: string(m.Level), Branch: string(m.Branch)})
+	if err != nil {
+		return err
+	}
+	warned := make(map[string]bool)
+	warn := func(ws []string) {
+		for _, w := range ws {
+			if !warned[w] {
+				warned[w] = true
+				opts.IO.Warnf("%s", w)
+			}
+		}
+	}
+	warn(a.Warnings)
+	stopped := func(err error) error {
+		return fmt.Errorf("applying %s stopped; draft %d stays a draft (see reconi status %d): %w", m.File, a.ID, a.ID, err)
+	}
+	// Permissions first: what the catalogue refuses is then found before
+	// the users are sent.
+	withPerms, err := b.SetPermissions(ctx, a.ID, m.Permissions)
+	if err != nil {
+		return stopped(err)
+	}
+	warn(withPerms.Warnings)
+	if err := importUsers(ctx, opts.IO, b, a.ID, p.NewUsers()); err != nil {
+		return stopped(err)
+	}
+	sub, err := b.Submit(ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: terms.Version,
+		MaxPriceCents: p.MaxPriceCents, NotifyEmail: cmp.Or(m.NotifyEmail, opts.NotifyEmail), IdempotencyKey: opts.IdempotencyKey})
+	if err != nil {
+		return stopped(err)
+	}
+	if machine {
+		return opts.Output.Print(opts.IO, FileResult{Plan: p, Application: sub}, nil)
+	}
+	return printSubmitted(opts, sub)
+}
+
+// errImportEnded stops the CSV writer when the import stops reading.
+var errImportEnded = errors.New("the import ended")
+
+// importUsers adds users to the draft in one ImportUsers request, all or
+// nothing, streaming them as the importer's CSV through a pipe so that a
+// large manifest is never held twice in memory.
+func importUsers(ctx context.Context, ios *output.IOStreams, b reconi.Backend, draftID int64, users []manifest.User) error {
+	bar := progress.Count(ios, len(users), "Adding users")
+	defer bar.Done()
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w := csvio.NewWriter(pw)
+		for _, u := range users {
+			if err := w.Write(u.Reconi()); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			bar.Add(1)
+		}
+		pw.CloseWithError(w.Flush())
+	}()
+	res, err := b.ImportUsers(ctx, draftID, pr, reconi.ImportOptions{})
+	pr.CloseWithError(errImportEnded)
+	<-done
+	if err != nil {
+		return err
+	}
+	if res.Added != len(users) {
+		return reconi.Errorf(reconi.KindInternal, "the import added %d of %d users", res.Added, len(users))
+	}
+	return nil
+}

@@ -1,0 +1,255 @@
+package apply_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reconi/reconi/cmd"
+	"github.com/reconi/reconi/cmd/internal/cmdtest"
+	"github.com/reconi/reconi/internal/httpapi"
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/service"
+	"github.com/reconi/reconi/internal/store/sqlite"
+)
+
+// onboarding has Jan (employed) and Sanne (not) at EH3 with all services
+// for a year: €157.30 with VAT, as in newDraft.
+const onboarding = `organization: "69599084"
+level: EH3
+users:
+  - {first_name: Jan, last_name: Jansen, email: jan@example.nl, phone: "06 12345678", employed: true}
+  - {first_name: Sanne, last_name: de Vries, email: sanne@example.nl, phone: "06 23456789", employed: false}
+permissions: {all_services: true}
+validity: 1y
+`
+
+// eh4Warning is what all services at EH3 warns about with the default
+// catalogue.
+const eh4Warning = "! UWV Mijn Gegevensdiensten requires EH4: an EH3 means cannot be used there\n"
+
+func registered(t *testing.T) *cmdtest.Sandbox {
+	t.Helper()
+	s := cmdtest.New(t)
+	s.Register()
+	return s
+}
+
+// plainPlan is the plan of onboarding as printed without a terminal.
+func plainPlan(file string) string {
+	return "Manifest:\t" + file + "\n" +
+		"Organisation:\tTest EMZ Dagobert (69599084)\n" +
+		"Level:\tEH3\n" +
+		"Branch:\tnone (all establishments)\n" +
+		"Permissions:\tall services of all providers\n" +
+		"Validity:\t1 year\n"
+}
+
+// Applying the same file twice creates nothing the second time.
+func TestApplyFileTwice(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	file := s.WriteFile("onboarding.yaml", onboarding+"notify_email: hr@example.nl\n")
+
+	s.Run("apply", "-f", file, "--agree-terms", "--idempotency-key", "pipeline-7", "--jq",
+		`[.application.id, .application.state, (.application.users | map(.email + " " + .state)), .application.notify_email, .application.idempotency_key, .application.quote.total_cents, .plan.new]`).
+		Expect(t, cmd.ExitOK, `[1,"submitted",["jan@example.nl invited","sanne@example.nl invited"],"hr@example.nl","pipeline-7",15730,2]`+"\n", eh4Warning)
+
+	s.Run("apply", "-f", file, "--agree-terms").Expect(t, cmd.ExitOK,
+		plainPlan(file)+
+			"Users:\t0 to add, 2 already present (of 2 users)\n"+
+			"\n"+
+			"present\tjan@example.nl\tJan Jansen\tapplication 1, invited\n"+
+			"present\tsanne@example.nl\tSanne de Vries\tapplication 1, invited\n",
+		"Nothing to do: 0 to add, 2 already present (of 2 users)\n")
+	s.Run("apply", "-f", file, "--agree-terms", "-o", "json", "--jq", "[.application, .plan.present, .plan.changes]").Expect(t, cmd.ExitOK,
+		"[null,2,false]\n", "Nothing to do: 0 to add, 2 already present (of 2 users)\n")
+	// One application, with the two users: nothing more was made.
+	s.Run("status", "--jq", ".[] | [.id, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tsubmitted\t2\n", "")
+
+	// A user added to the file is applied on its own, in a new application.
+	more := s.WriteFile("more.yaml", strings.Replace(onboarding, "users:\n", "users:\n  - {first_name: Piet, last_name: Puk, email: piet@example.nl, phone: \"06 87654321\", employed: true}\n", 1))
+	s.Run("apply", "-f", more, "--agree-terms", "-o", "json", "--jq", `[.application.id, (.application.users | map(.email)), .plan.present]`).
+		Expect(t, cmd.ExitOK, `[2,["piet@example.nl"],2]`+"\n", eh4Warning)
+}
+
+// A conflicting user makes apply refuse before anything is written.
+func TestApplyFileConflict(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	file := s.WriteFile("onboarding.yaml", onboarding)
+	s.MustRun("apply", "-f", file, "--agree-terms", "-o", "json")
+
+	changed := s.WriteFile("changed.yaml", strings.NewReplacer("last_name: Jansen", "last_name: Janssen",
+		"sanne@example.nl", "sanne.devries@example.nl").Replace(onboarding))
+	s.Run("apply", "-f", changed, "--agree-terms").Expect(t, cmd.ExitInvalid, "",
+		"error: 1 user of "+changed+" conflicts with what organisation 69599084 already has; nothing was applied\n"+
+			`  jan@example.nl: application 1 (EH3, invited) has last name "Jansen" where the manifest says "Janssen"`+"\n")
+	// Sanne's new address would have been new, but nothing was written:
+	// no draft was started.
+	s.Run("status", "--jq", ".[] | [.id, .state] | @tsv").Expect(t, cmd.ExitOK, "1\tsubmitted\n", "")
+}
+
+func TestApplyFileMaxPrice(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	file := s.WriteFile("onboarding.yaml", onboarding+"max_price: 157.29\n")
+	s.Run("apply", "-f", file, "--agree-terms", "-o", "json").Expect(t, cmd.ExitInvalid, "",
+		"error: max_price: the quote for 2 new users is €157.30 (VAT included), above the maximum of €157.29 in "+file+"; nothing was applied\n")
+	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
+	// --max-price takes the manifest's place.
+	s.Run("apply", "-f", file, "--agree-terms", "--max-price", "157.30", "--jq", ".application.state").Expect(t, cmd.ExitOK, "submitted\n", eh4Warning)
+}
+
+func TestApplyFileUsage(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	file := s.WriteFile("onboarding.yaml", onboarding)
+	bad := s.WriteFile("bad.yaml", strings.Replace(onboarding, "validity: 1y", "validity: 2y", 1))
+	tests := []struct {
+		name   string
+		opts   cmdtest.Options
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no terminal, no --agree-terms", cmdtest.Options{Stdin: "y\n"}, []string{"apply", "-f", file}, cmd.ExitUsage,
+			"error: --agree-terms is required when reconi cannot ask (no terminal, --no-input or CI); nothing was applied\nRun 'reconi apply --help' for usage.\n"},
+		{"terminal and --no-input", cmdtest.Options{TTY: true, Stdin: "y\n"}, []string{"apply", "-f", file, "--no-input"}, cmd.ExitUsage,
+			"error: --agree-terms is required when reconi cannot ask (no terminal, --no-input or CI); nothing was applied\nRun 'reconi apply --help' for usage.\n"},
+		{"with --draft", cmdtest.Options{}, []string{"apply", "-f", file, "--draft", "1", "--agree-terms"}, cmd.ExitUsage,
+			"error: --draft cannot be used with -f: apply -f starts a draft of its own\nRun 'reconi apply --help' for usage.\n"},
+		{"invalid manifest", cmdtest.Options{}, []string{"apply", "-f", bad, "--agree-terms"}, cmd.ExitInvalid,
+			"error: " + bad + " is not valid:\n  " + bad + `:7: validity: "2y" is not offered: want 1y, 3y or 5y (permissions are valid for at most 5 years)` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s.RunWith(tt.opts, tt.args...).Expect(t, tt.code, "", tt.stderr)
+		})
+	}
+	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
+}
+
+// On a terminal apply -f shows the plan and the conditions and asks.
+func TestApplyFileOnTerminal(t *testing.T) {
+	t.Parallel()
+	for _, answer := range []string{"y\n", "n\n"} {
+		t.Run(strings.TrimSpace(answer), func(t *testing.T) {
+			t.Parallel()
+			s := registered(t)
+			file := s.WriteFile("onboarding.yaml", onboarding)
+			terms := s.Terms()
+			r := s.RunWith(cmdtest.Options{TTY: true, Stdin: answer}, "apply", "-f", file)
+			if !strings.Contains(r.Stdout, "new     jan@example.nl    Jan Jansen\n") ||
+				!strings.HasSuffix(r.Stdout, fmt.Sprintf("\n%s (version %s)\n\n%s\n\n", terms.Title, terms.Version, terms.Text)) {
+				t.Errorf("stdout:\n%s", r.Stdout)
+			}
+			question := fmt.Sprintf("Do you agree to the conditions (version %s) and submit %s for 2 new users for €157.30? [y/N] ", terms.Version, file)
+			if answer == "y\n" {
+				if r.Code != cmd.ExitOK || r.Stderr != question+eh4Warning+"✓ Submitted application 1: 2 users invited; follow it with reconi status 1\n" {
+					t.Errorf("exit %d, stderr:\n%s", r.Code, r.Stderr)
+				}
+				return
+			}
+			if r.Code != cmd.ExitCancelled || r.Stderr != question+"Nothing was applied.\n" {
+				t.Errorf("exit %d, stderr:\n%s", r.Code, r.Stderr)
+			}
+			s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
+		})
+	}
+}
+
+// A step the plan cannot foresee (the catalogue refusing a provider) stops
+// apply with the draft it started named.
+func TestApplyFileStopped(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	file := s.WriteFile("onboarding.yaml", strings.Replace(onboarding, "{all_services: true}", "{providers: [Nope]}", 1))
+	r := s.Run("apply", "-f", file, "--agree-terms")
+	if r.Code != cmd.ExitInvalid || !strings.HasPrefix(r.Stderr, "error: applying "+file+" stopped; draft 1 stays a draft (see reconi status 1): provider: ") {
+		t.Errorf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	s.Run("status", "--jq", ".[] | [.id, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tdraft\t0\n", "")
+}
+
+// The new users travel to the backend as one CSV import: a name a
+// spreadsheet would take for a formula, and every phone number, pass the
+// formula guard unchanged.
+func TestApplyFileFormulaNames(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	file := s.WriteFile("onboarding.yaml", strings.Replace(onboarding, "first_name: Jan,", `first_name: "=HYPERLINK(\"x\")",`, 1))
+	s.Run("apply", "-f", file, "--agree-terms", "--jq", `.application.users[] | [.first_name, .phone] | @tsv`).Expect(t, cmd.ExitOK,
+		"=HYPERLINK(\"x\")\t+31612345678\nSanne\t+31623456789\n", eh4Warning)
+}
+
+// Large inputs show a progress bar on stderr, on a terminal only.
+func TestApplyFileProgress(t *testing.T) {
+	t.Parallel()
+	var csv strings.Builder
+	csv.WriteString("first_name,last_name,email,phone,employed\n")
+	for i := range 1000 {
+		fmt.Fprintf(&csv, "User,Number %d,user%d@example.nl,06 1%07d,true\n", i, i, i)
+	}
+	for _, tty := range []bool{false, true} {
+		t.Run(fmt.Sprintf("terminal %v", tty), func(t *testing.T) {
+			t.Parallel()
+			s := registered(t)
+			s.WriteFile("users.csv", csv.String())
+			file := s.WriteFile("onboarding.yaml", "organization: \"69599084\"\nlevel: EH2+\nusers_file: users.csv\npermissions: {providers: [RVO]}\nvalidity: 1y\n")
+			r := s.RunWith(cmdtest.Options{TTY: tty}, "apply", "-f", file, "--agree-terms", "--jq", ".application.users | length")
+			if r.Code != cmd.ExitOK || r.Stdout != "1000\n" {
+				t.Fatalf("exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
+			}
+			if tty {
+				if !strings.Contains(r.Stderr, "Adding users") || !strings.Contains(r.Stderr, "\x1b[2K") {
+					t.Errorf("no progress bar on a terminal: %q", r.Stderr)
+				}
+			} else if r.Stderr != "" {
+				t.Errorf("stderr without a terminal: %q", r.Stderr)
+			}
+		})
+	}
+}
+
+// apply -f works the same against a server: the users travel as one
+// streamed import over HTTP.
+func TestApplyFileRemote(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
+	st, err := sqlite.Open(ctx, s.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := service.New(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	access := service.NewAccess(st, time.Now)
+	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{cmdtest.KVK}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
+	t.Cleanup(ts.Close)
+	s.Setenv("RECONI_SERVER", ts.URL)
+	s.Setenv("RECONI_TOKEN", token)
+
+	file := s.WriteFile("onboarding.yaml", onboarding)
+	s.Run("plan", "-f", file, "--jq", ".new").Expect(t, 2, "2\n",
+		"Changes to apply: 2 to add, 0 already present (of 2 users); apply them with: reconi apply -f "+file+" --agree-terms\n")
+	s.Run("apply", "-f", file, "--agree-terms", "--jq", "[.application.id, .application.state, (.application.users | length)]").
+		Expect(t, cmd.ExitOK, `[1,"submitted",2]`+"\n", eh4Warning)
+	s.Run("apply", "-f", file, "--agree-terms", "-o", "json", "--jq", ".application").Expect(t, cmd.ExitOK, "null\n",
+		"Nothing to do: 0 to add, 2 already present (of 2 users)\n")
+	s.Run("plan", "-f", file, "--jq", ".present").Expect(t, 0, "2\n", "No changes: 0 to add, 2 already present (of 2 users)\n")
+	s.Run("users", "export", "--org", cmdtest.KVK).Expect(t, cmd.ExitOK, ""+
+		"first_name,last_name,email,phone,date_of_birth,employed\n"+
+		"Jan,Jansen,jan@example.nl,'+31612345678,,true\n"+
+		"Sanne,de Vries,sanne@example.nl,'+31623456789,,false\n", "")
+}

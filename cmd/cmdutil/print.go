@@ -1,0 +1,96 @@
+package cmdutil
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/internal/config"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// OutputFlags are -o/--output and --jq, on every command that prints data.
+type OutputFlags struct {
+	Format string
+	JQ     string
+}
+
+// AddOutputFlags registers -o/--output and --jq on cmd.
+func AddOutputFlags(cmd *cobra.Command, o *OutputFlags) {
+	cmd.Flags().StringVarP(&o.Format, "output", "o", "table", "output format: "+strings.Join(output.Formats(), ", "))
+	cmd.Flags().StringVar(&o.JQ, "jq", "", "filter JSON output with a jq `expression` (no jq needed)")
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return output.Formats(), cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// Validate checks the flags before anything runs.
+func (o *OutputFlags) Validate() error {
+	f, err := output.ParseFormat(o.Format)
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	if o.JQ != "" && f != output.FormatJSON && f != output.FormatTable {
+		return FlagErrorf("--jq works on JSON: use it without -o or with -o json")
+	}
+	return nil
+}
+
+// Machine reports whether a script asked for a machine format.
+func (o *OutputFlags) Machine() bool { return o.JQ != "" || (o.Format != "" && o.Format != "table") }
+
+// Print writes data as the flags ask: through --jq, in a machine format, or
+// as the table tbl fills.
+func (o *OutputFlags) Print(ios *output.IOStreams, data any, tbl func(*output.Table)) error {
+	if o.JQ != "" {
+		return output.PrintJQ(ios, data, o.JQ)
+	}
+	f, err := output.ParseFormat(o.Format)
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	return output.Print(ios, f, data, tbl)
+}
+
+// DraftFlag registers --draft on a command that works on one draft or
+// application; the value also comes from RECONI_DRAFT or the profile.
+func DraftFlag(cmd *cobra.Command) {
+	cmd.Flags().String(config.KeyDraft, "", "draft or application `ID` (default: the current draft started by org select; env RECONI_DRAFT)")
+}
+
+// ResolveDraft returns the draft to work on: --draft, RECONI_DRAFT or the
+// profile's setting, else the current draft that `org select` started.
+func ResolveDraft(f *Factory, cmd *cobra.Command) (int64, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return 0, err
+	}
+	if fl := cmd.Flags().Lookup(config.KeyDraft); fl != nil && fl.Changed {
+		return ParseID("draft", fl.Value.String())
+	}
+	if v := cfg.Get(config.KeyDraft); v != "" {
+		return ParseID("draft", v)
+	}
+	id, err := f.State().CurrentDraft(StateKey(cfg))
+	if err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		return 0, reconi.Invalid("draft", "no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID")
+	}
+	return id, nil
+}
+
+// StateKey identifies the profile and backend whose current draft is kept.
+func StateKey(cfg *config.Config) string { return cfg.Profile + "|" + Target(cfg) }
+
+// ParseID parses an application ID.
+func ParseID(field, s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, reconi.Invalid(field, "%q is not an application ID: want a positive number like 42", s)
+	}
+	return id, nil
+}

@@ -1,0 +1,252 @@
+// Package outbox holds `reconi outbox`: every email, SMS and identification
+// request reconi wrote. With no delivery configured the outbox is the
+// delivery, so a standalone user reads invitation links and codes here.
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// NewCmdOutbox returns `reconi outbox`.
+func NewCmdOutbox(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "outbox <command>",
+		Short: "Read the emails, SMS and identification requests reconi sent or keeps",
+		Long: `Every email and SMS is written to the outbox together with the change that
+causes it, then delivered: by email over SMTP and by SMS through the
+configured provider. With nothing configured the outbox itself is the
+delivery, and messages stay "kept" here for you to read: the invitation
+links, the SMS codes, the requests to the identification partner.
+
+States: pending (not delivered yet), sent, kept (no delivery configured),
+failed (gave up after retries; see last_error). Only operators and the
+local user may read the outbox: undelivered messages hold links and codes,
+and delivered ones keep no link or code.`,
+		Example: `  reconi outbox list --to jan@example.nl
+  reconi outbox list --channel sms -o json --jq '.[-1].body'
+  reconi outbox show 3`,
+	}
+	cmd.AddCommand(NewCmdList(f, nil), NewCmdShow(f, nil))
+	return cmd
+}
+
+// ListOptions are the inputs of `reconi outbox list`.
+type ListOptions struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+	Output  cmdutil.OutputFlags
+	Filter  reconi.OutboxFilter
+}
+
+var (
+	channels = []string{string(reconi.ChannelEmail), string(reconi.ChannelSMS), string(reconi.ChannelIdentification)}
+	states   = []string{string(reconi.MessagePending), string(reconi.MessageSent), string(reconi.MessageKept), string(reconi.MessageFailed)}
+)
+
+// NewCmdList returns `reconi outbox list`.
+func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Factory: f}
+	var app string
+	cmd := &cobra.Command{
+		Use:     "list [--to ADDRESS] [--channel CHANNEL] [--state STATE] [--app ID] [--limit N]",
+		Aliases: []string{"ls"},
+		Short:   "List messages in the outbox, oldest first",
+		Long: `List the messages in the outbox, oldest first, with their state. The body is
+shown by reconi outbox show ID, and by -o json|yaml|csv, whose fields are id,
+channel, to, subject, body, state, attempts, last_error, application_id,
+user_id, created_at and sent_at.
+
+--to takes an email address or a mobile number (06 12345678 works as well as
++31612345678).`,
+		Example: `  reconi outbox list
+  reconi outbox list --to jan@example.nl --channel email
+  reconi outbox list --to "06 12345678" --channel sms -o json --jq '.[-1].body'
+  reconi outbox list --app 12 --state failed`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl := &opts.Filter
+			fl.Channel = strings.ToLower(strings.TrimSpace(fl.Channel))
+			if fl.Channel != "" && !slices.Contains(channels, fl.Channel) {
+				return cmdutil.FlagErrorf("invalid value %q for --channel: want one of %s", fl.Channel, strings.Join(channels, ", "))
+			}
+			fl.State = strings.ToLower(strings.TrimSpace(fl.State))
+			if fl.State != "" && !slices.Contains(states, fl.State) {
+				return cmdutil.FlagErrorf("invalid value %q for --state: want one of %s", fl.State, strings.Join(states, ", "))
+			}
+			if fl.Limit < 0 {
+				return cmdutil.FlagErrorf("invalid value %d for --limit: want 0 (no limit) or more", fl.Limit)
+			}
+			if app != "" {
+				id, err := cmdutil.ParseID("app", app)
+				if err != nil {
+					return err
+				}
+				fl.ApplicationID = id
+			}
+			fl.To = recipient(fl.To)
+			if err := opts.Output.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Filter.To, "to", "", "only messages to this email `address` or mobile number")
+	fl.StringVar(&opts.Filter.Channel, "channel", "", "only this `channel`: "+strings.Join(channels, ", "))
+	fl.StringVar(&opts.Filter.State, "state", "", "only messages in this `state`: "+strings.Join(states, ", "))
+	fl.StringVar(&app, "app", "", "only messages about this application (`ID`)")
+	fl.IntVarP(&opts.Filter.Limit, "limit", "L", 0, "at most `N` messages (0: all)")
+	_ = cmd.RegisterFlagCompletionFunc("channel", fixed(channels))
+	_ = cmd.RegisterFlagCompletionFunc("state", fixed(states))
+	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	return cmd
+}
+
+func fixed(values []string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// recipient writes a mobile number as messages are addressed (E.164), so
+// "06 12345678" finds the SMS; anything else is kept as given.
+func recipient(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.Contains(s, "@") {
+		return s
+	}
+	if p, err := reconi.ParseMobile(s); err == nil {
+		return p
+	}
+	return s
+}
+
+func listRun(ctx context.Context, opts *ListOptions) error {
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	msgs, err := b.Outbox(ctx, opts.Filter)
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 && !opts.Output.Machine() {
+		opts.IO.Warnf("no messages match")
+		return nil
+	}
+	return opts.Output.Print(opts.IO, msgs, func(t *output.Table) {
+		t.AddHeader("ID", "CHANNEL", "TO", "SUBJECT", "STATE", "CREATED")
+		for _, m := range msgs {
+			t.AddRow(strconv.FormatInt(m.ID, 10), string(m.Channel), m.To, subject(m), string(m.State),
+				m.CreatedAt.Local().Format("2006-01-02 15:04"))
+		}
+	})
+}
+
+// subject is what the list shows of a message: an SMS has no subject, so
+// its text, which is short, stands in.
+func subject(m reconi.Message) string {
+	if m.Subject == "" {
+		return m.Body
+	}
+	return m.Subject
+}
+
+// ShowOptions are the inputs of `reconi outbox show`.
+type ShowOptions struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+	Output  cmdutil.OutputFlags
+	ID      int64
+}
+
+// NewCmdShow returns `reconi outbox show`.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one message: its headers, then its body",
+		Long: `Show one message of the outbox as it was written: the headers (channel,
+recipient, subject, state, delivery attempts) and then the whole body, as
+the recipient reads it. A delivered message keeps no link or code.`,
+		Example: `  reconi outbox show 3
+  reconi outbox show 3 -o json --jq .body`,
+		Args: cmdutil.ExactArgs(1, "the message ID (from reconi outbox list)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args[0]), "#"), 10, 64)
+			if err != nil || id <= 0 {
+				return reconi.Invalid("id", "%q is not a message ID: want a positive number like 3 (see reconi outbox list)", args[0])
+			}
+			opts.ID = id
+			if err := opts.Output.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return showRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	return cmd
+}
+
+func showRun(ctx context.Context, opts *ShowOptions) error {
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	m, err := b.Message(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	if opts.Output.Machine() {
+		return opts.Output.Print(opts.IO, m, nil)
+	}
+	pairs := [][2]string{
+		{"ID", strconv.FormatInt(m.ID, 10)},
+		{"Channel", string(m.Channel)},
+		{"To", m.To},
+	}
+	if m.Subject != "" {
+		pairs = append(pairs, [2]string{"Subject", m.Subject})
+	}
+	state := string(m.State)
+	if m.Attempts > 0 {
+		state += fmt.Sprintf(" (%d attempts)", m.Attempts)
+	}
+	pairs = append(pairs, [2]string{"State", state}, [2]string{"Created", m.CreatedAt.Local().Format("2006-01-02 15:04:05")})
+	if m.SentAt != nil {
+		pairs = append(pairs, [2]string{"Sent", m.SentAt.Local().Format("2006-01-02 15:04:05")})
+	}
+	if m.LastError != "" {
+		pairs = append(pairs, [2]string{"Last error", m.LastError})
+	}
+	if m.ApplicationID != 0 {
+		pairs = append(pairs, [2]string{"Application", strconv.FormatInt(m.ApplicationID, 10)})
+	}
+	if m.UserID != 0 {
+		pairs = append(pairs, [2]string{"User", strconv.FormatInt(m.UserID, 10)})
+	}
+	if err := output.PrintKV(opts.IO, pairs); err != nil {
+		return err
+	}
+	// The body as written, line breaks and all: a blank line ends the
+	// headers, as in a mail message.
+	body := strings.TrimRight(m.Body, "\n")
+	_, err = fmt.Fprintf(opts.IO.Out, "\n%s\n", body)
+	return err
+}

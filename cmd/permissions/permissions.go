@@ -1,0 +1,276 @@
+// Package permissions holds `reconi permissions`: wizard step 9.
+package permissions
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/internal/prompt"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// NewCmdPermissions returns `reconi permissions`.
+func NewCmdPermissions(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "permissions <command>",
+		Short: "Set the users' permissions and validity; see the price (step 9)",
+	}
+	cmd.AddCommand(NewCmdSet(f, nil))
+	return cmd
+}
+
+// SetOptions are the inputs of `reconi permissions set`.
+type SetOptions struct {
+	IO       *output.IOStreams
+	Factory  *cmdutil.Factory
+	Output   cmdutil.OutputFlags
+	DraftID  int64
+	Validity string
+	Input    reconi.PermissionsInput
+}
+
+// NewCmdSet returns `reconi permissions set`.
+func NewCmdSet(f *cmdutil.Factory, runF func(context.Context, *SetOptions) error) *cobra.Command {
+	opts := &SetOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "set (--all-services | --provider NAME... | --service ID... | --direct=false) --validity 1y|3y|5y",
+		Short: "Set what every user of the draft may log in to, and for how long",
+		Long: `Set the permissions every user of the draft gets, and their validity, then
+print the quote. Choose one of:
+
+  --all-services      all services of all providers, future ones included
+                      (the most chosen)
+  --provider NAME     all services of a provider, future ones included; repeat
+  --service ID        specific services by ServiceID; repeat
+  --direct=false      no permissions now: the users cannot log in anywhere
+                      until permissions are granted later
+
+A service that requires a higher level than the draft's is refused, and so is
+a provider that does not accept branch-bound users (Belastingdienst, UWV) on a
+draft restricted to a branch. Validity is 1, 3 or 5 years.
+
+On a terminal reconi asks for what is not given: add permissions directly?
+all services? else which providers or services (from the catalogue, for the
+draft's level), and the validity. Without one (or with --no-input, or
+CI=true) the choice and --validity are required.`,
+		Example: `  reconi permissions set --all-services --validity 3y
+  reconi permissions set --provider RVO --provider Kadaster --validity 1y
+  reconi permissions set --service urn:etoegang:DV:00000001000000000005:services:1 --validity 5y`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			canAsk := f.IOStreams.CanPrompt()
+			in := &opts.Input
+			scopeMissing := canAsk && in.Direct && !in.AllServices && len(in.Providers) == 0 && len(in.Services) == 0
+			if opts.Validity == "" && !canAsk {
+				return cmdutil.FlagErrorf("--validity is required: 1y, 3y or 5y")
+			}
+			if opts.Validity != "" {
+				years, err := reconi.ParseValidity(opts.Validity)
+				if err != nil {
+					return err
+				}
+				in.ValidityYears = years
+			}
+			if !scopeMissing {
+				if err := validateScope(in); err != nil {
+					return err
+				}
+			}
+			if err := opts.Output.Validate(); err != nil {
+				return err
+			}
+			var err error
+			if opts.DraftID, err = cmdutil.ResolveDraft(f, cmd); err != nil {
+				return err
+			}
+			if scopeMissing || opts.Validity == "" {
+				b, err := f.Backend()
+				if err != nil {
+					return err
+				}
+				a, err := b.Application(cmd.Context(), opts.DraftID)
+				if err != nil {
+					return err
+				}
+				ask := Ask{Scope: scopeMissing, Direct: scopeMissing && !cmd.Flags().Changed("direct"), Validity: opts.Validity == ""}
+				if err := ask.Run(cmd.Context(), prompt.New(f.IOStreams, f.Getenv), b, a.Level, in); err != nil {
+					return err
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return setRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.Input.Direct, "direct", true, "add permissions directly; false leaves the users without any")
+	fl.BoolVar(&opts.Input.AllServices, "all-services", false, "all services of all providers, future ones included")
+	fl.StringArrayVar(&opts.Input.Providers, "provider", nil, "all services of this provider `NAME`; repeat for more")
+	fl.StringArrayVar(&opts.Input.Services, "service", nil, "this service (ServiceID `URN`); repeat for more")
+	fl.StringVar(&opts.Validity, "validity", "", "validity `period`: 1y, 3y or 5y")
+	_ = cmd.RegisterFlagCompletionFunc("validity", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"1y", "3y", "5y"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	cmdutil.DraftFlag(cmd)
+	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	return cmd
+}
+
+// validateScope refuses a missing or conflicting choice of what the users
+// may use as a usage mistake, before anything is opened. The backend checks
+// the same for its other clients.
+func validateScope(in *reconi.PermissionsInput) error {
+	var given []string
+	if in.AllServices {
+		given = append(given, "--all-services")
+	}
+	if len(in.Providers) > 0 {
+		given = append(given, "--provider")
+	}
+	if len(in.Services) > 0 {
+		given = append(given, "--service")
+	}
+	switch {
+	case !in.Direct && len(given) > 0:
+		return cmdutil.FlagErrorf("--direct=false adds no permissions, so %s cannot be given with it", strings.Join(given, " and "))
+	case len(given) == 0 && in.Direct:
+		return cmdutil.FlagErrorf("choose what the users may use: --all-services, --provider NAME or --service ID (or --direct=false for nothing yet)")
+	case len(given) > 1:
+		return cmdutil.FlagErrorf("choose one of --all-services, --provider or --service, not %s together", strings.Join(given, " and "))
+	}
+	return nil
+}
+
+func setRun(ctx context.Context, opts *SetOptions) error {
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	a, err := b.SetPermissions(ctx, opts.DraftID, opts.Input)
+	if err != nil {
+		return err
+	}
+	for _, w := range a.Warnings {
+		opts.IO.Warnf("%s", w)
+	}
+	if opts.Output.Machine() {
+		return opts.Output.Print(opts.IO, a, nil)
+	}
+	return PrintQuote(opts.IO, &a.Quote)
+}
+
+// PrintQuote prints a quote as a table with the totals below it.
+func PrintQuote(ios *output.IOStreams, q *reconi.Quote) error {
+	t := output.NewTable(ios)
+	t.AddHeader("ITEM", "QUANTITY", "UNIT", "AMOUNT")
+	for _, l := range q.Lines {
+		t.AddRow(l.Description, strconv.FormatInt(l.Quantity, 10), reconi.FormatCents(l.UnitCents), reconi.FormatCents(l.TotalCents))
+	}
+	t.AddRow("Subtotal (excluding VAT)", "", "", reconi.FormatCents(q.SubtotalCents))
+	t.AddRow(fmt.Sprintf("VAT %d%%", q.VATPercent), "", "", reconi.FormatCents(q.VATCents))
+	t.AddRow("Total", "", "", reconi.FormatCents(q.TotalCents))
+	return t.Render()
+}
+
+// Ask says which questions of step 9 to ask.
+type Ask struct {
+	// Direct asks whether to add permissions directly at all.
+	Direct bool
+	// Scope asks for all services, or else providers or services.
+	Scope bool
+	// Validity asks for the validity period.
+	Validity bool
+}
+
+// Run asks the questions of step 9 that a says, in the web wizard's order,
+// and fills in. Providers and services are offered from b's catalogue;
+// services only those a means at level may use.
+func (a Ask) Run(ctx context.Context, p *prompt.Prompter, b reconi.Backend, level reconi.Level, in *reconi.PermissionsInput) error {
+	if a.Scope {
+		if err := askScope(ctx, p, b, level, in, a.Direct); err != nil {
+			return err
+		}
+	}
+	if a.Validity {
+		v, err := p.Select(ctx, "Validity of the permissions", []prompt.Option{
+			{Label: "1 year", Value: "1"}, {Label: "3 years", Value: "3"}, {Label: "5 years", Value: "5"},
+		}, "3")
+		if err != nil {
+			return err
+		}
+		if in.ValidityYears, err = reconi.ParseValidity(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func askScope(ctx context.Context, p *prompt.Prompter, b reconi.Backend, level reconi.Level, in *reconi.PermissionsInput, askDirect bool) error {
+	if askDirect {
+		direct, err := p.Confirm(ctx, "Add permissions directly? (No: the users cannot log in anywhere until permissions are granted later)", true)
+		if err != nil {
+			return err
+		}
+		if in.Direct = direct; !direct {
+			return nil
+		}
+	}
+	all, err := p.Confirm(ctx, "All services of all providers, future ones included? (the most chosen)", true)
+	if err != nil {
+		return err
+	}
+	if all {
+		in.AllServices = true
+		return nil
+	}
+	kind, err := p.Select(ctx, "Which permissions then?", []prompt.Option{
+		{Label: "all services of one or more providers, future ones included", Value: "providers"},
+		{Label: "specific services", Value: "services"},
+	}, "providers")
+	if err != nil {
+		return err
+	}
+	atLeastOne := func(what string) func([]string) error {
+		return func(v []string) error {
+			if len(v) == 0 {
+				return fmt.Errorf("choose at least one %s", what)
+			}
+			return nil
+		}
+	}
+	if kind == "providers" {
+		svcs, err := b.Services(ctx, reconi.ServiceFilter{})
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, s := range svcs {
+			if !slices.Contains(names, s.Provider) {
+				names = append(names, s.Provider)
+			}
+		}
+		in.Providers, err = p.MultiSelect(ctx, "Providers (all their services, future ones included)", prompt.Options(names...), atLeastOne("provider"))
+		return err
+	}
+	svcs, err := b.Services(ctx, reconi.ServiceFilter{Level: string(level)})
+	if err != nil {
+		return err
+	}
+	if len(svcs) == 0 {
+		return reconi.Errorf(reconi.KindNotFound, "the catalogue has no services an %s means may use", level)
+	}
+	options := make([]prompt.Option, len(svcs))
+	for i, s := range svcs {
+		options[i] = prompt.Option{Label: fmt.Sprintf("%s: %s (%s)", s.Provider, s.Name, s.Level), Value: string(s.ID)}
+	}
+	in.Services, err = p.MultiSelect(ctx, "Services", options, atLeastOne("service"))
+	return err
+}

@@ -1,0 +1,249 @@
+// Package serve holds `reconi serve`: the HTTP API over the local database,
+// for teams that share one backend.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/internal/config"
+	"github.com/reconi/reconi/internal/httpapi"
+	"github.com/reconi/reconi/internal/notify"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/service"
+	"github.com/reconi/reconi/internal/store"
+	"github.com/reconi/reconi/internal/web"
+)
+
+// Options are the inputs of `reconi serve`.
+type Options struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+
+	Addr           string
+	TLSCert        string
+	TLSKey         string
+	LogFormat      string
+	MaxBodyBytes   int64
+	MaxImportBytes int64
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+	ShutdownGrace  time.Duration
+	// DispatchInterval is how often the outbox is delivered; SweepInterval
+	// how often requests past their deadline are expired.
+	DispatchInterval time.Duration
+	SweepInterval    time.Duration
+	// Listening, when set, is told the address once the server listens
+	// (tests listen on port 0).
+	Listening func(addr string)
+}
+
+// NewCmdServe returns `reconi serve`.
+func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "serve [--addr HOST:PORT] [--db PATH] [--tls-cert FILE --tls-key FILE]",
+		Short: "Serve the local database as a JSON API for a team",
+		Long: `Serve the whole reconi backend as a JSON HTTP API under /v1, on the database
+given by --db (or RECONI_DB). Point the CLI at it with --server URL or
+'reconi auth login'. Every request needs a token: create them on this machine
+with 'reconi tokens create'.
+
+Users follow the invitation link to /invite/... on this server (set public_url
+to the address users reach it at). The outbox is delivered every
+--dispatch-interval through the configured SMTP server, SMS webhook and
+identification partner, and requests past their deadline expire every
+--sweep-interval.
+
+Logs go to stderr, one line per request, never with a token. /healthz says
+the process is up, /readyz that the database answers. SIGINT or SIGTERM stops
+accepting requests and lets those in flight finish.`,
+		Example: `  reconi serve --addr 127.0.0.1:8080 --db /var/lib/reconi/reconi.db
+  reconi serve --addr :8443 --tls-cert cert.pem --tls-key key.pem`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (opts.TLSCert == "") != (opts.TLSKey == "") {
+				return cmdutil.FlagErrorf("--tls-cert and --tls-key go together")
+			}
+			if opts.LogFormat != "json" && opts.LogFormat != "text" {
+				return cmdutil.FlagErrorf("--log-format must be json or text")
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if cfg.Get(config.KeyServer) != "" {
+				return cmdutil.FlagErrorf("serve runs on the database itself: unset --server/RECONI_SERVER")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "`address` to listen on")
+	fl.StringVar(&opts.TLSCert, "tls-cert", "", "TLS certificate `file` (PEM)")
+	fl.StringVar(&opts.TLSKey, "tls-key", "", "TLS private key `file` (PEM)")
+	fl.StringVar(&opts.LogFormat, "log-format", "json", "log `format`: json or text")
+	fl.Int64Var(&opts.MaxBodyBytes, "max-body-bytes", 1<<20, "largest JSON request body, in `bytes`")
+	fl.Int64Var(&opts.MaxImportBytes, "max-import-bytes", 1<<30, "largest CSV import body, in `bytes`")
+	fl.DurationVar(&opts.ReadTimeout, "read-timeout", 10*time.Minute, "time to read a whole request, body included (large imports)")
+	fl.DurationVar(&opts.WriteTimeout, "write-timeout", 10*time.Minute, "time to write a response")
+	fl.DurationVar(&opts.IdleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
+	fl.DurationVar(&opts.DispatchInterval, "dispatch-interval", 2*time.Second, "how often the outbox (email, SMS, identification requests) is delivered")
+	fl.DurationVar(&opts.SweepInterval, "sweep-interval", time.Minute, "how often requests past their deadline are expired")
+	fl.DurationVar(&opts.ShutdownGrace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on shutdown")
+	return cmd
+}
+
+// Run serves until ctx is cancelled (SIGINT/SIGTERM), then shuts down
+// gracefully.
+func Run(ctx context.Context, opts *Options) error {
+	if opts.DispatchInterval <= 0 {
+		opts.DispatchInterval = 2 * time.Second
+	}
+	if opts.SweepInterval <= 0 {
+		opts.SweepInterval = time.Minute
+	}
+	f := opts.Factory
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	st, err := f.Store(ctx)
+	if err != nil {
+		return err
+	}
+	svc, err := f.Service(ctx)
+	if err != nil {
+		return err
+	}
+	senders, nc, err := f.Senders()
+	if err != nil {
+		return err
+	}
+	var handler slog.Handler = slog.NewJSONHandler(opts.IO.ErrOut, nil)
+	if opts.LogFormat == "text" {
+		handler = slog.NewTextHandler(opts.IO.ErrOut, nil)
+	}
+	logger := slog.New(handler)
+	api := httpapi.New(svc, service.NewAccess(st, f.Now), httpapi.Options{
+		Logger:         logger,
+		MaxBodyBytes:   opts.MaxBodyBytes,
+		MaxImportBytes: opts.MaxImportBytes,
+		Ready:          func(ctx context.Context) error { return ping(ctx, st) },
+	})
+	// The user's steps, behind the invitation link in the email.
+	api.Mount("/invite/", web.New(svc, web.Options{CSRFSecret: []byte(cfg.Get(config.KeyCSRFSecret)), Now: f.Now, Logger: logger,
+		SecureCookies: strings.HasPrefix(cfg.Get(config.KeyPublicURL), "https://")}))
+	// The identification partner's signed results.
+	if secret := nc.IdentificationCallbackSecret; secret != "" {
+		api.Mount("POST "+httpapi.CallbackPath, httpapi.IdentificationCallback(notify.Verifier(secret, f.Now, 0),
+			func(ctx context.Context, ref string, passed bool, note string) error {
+				_, err := svc.IdentificationResult(ctx, ref, passed, note)
+				return err
+			}))
+	}
+
+	// Background work stops with ctx (the signal), before the listener
+	// drains: a half-delivered batch is released and picked up again.
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		svc.RunDispatcher(ctx, senders, opts.DispatchInterval, service.DispatchOptions{Logger: logger})
+	}()
+	go func() {
+		defer wg.Done()
+		sweep(ctx, svc, opts.SweepInterval, logger)
+	}()
+	defer wg.Wait()
+
+	srv := &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       opts.ReadTimeout,
+		WriteTimeout:      opts.WriteTimeout,
+		IdleTimeout:       opts.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		// Requests keep running while the server shuts down, so in-flight
+		// work is not cancelled by the signal that stops the listener.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
+	}
+	scheme := "http"
+	if opts.TLSCert != "" {
+		scheme = "https"
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "scheme", scheme)
+	if opts.Listening != nil {
+		opts.Listening(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if opts.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, opts.TLSCert, opts.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "grace", opts.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), opts.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// sweep expires requests past their deadline every interval until ctx ends.
+// Replicas may sweep at once: a user is only moved while still in its old
+// state.
+func sweep(ctx context.Context, svc *service.Service, interval time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := svc.ExpireDue(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("expiring requests past their deadline", "err", err)
+		} else if n > 0 {
+			logger.Info("expired requests past their deadline", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func ping(ctx context.Context, st store.Store) error {
+	return st.View(ctx, func(tx store.Tx) error {
+		_, err := tx.Meta("defaults_loaded")
+		return err
+	})
+}

@@ -1,0 +1,266 @@
+// Package status holds `reconi status`: "Applications in progress".
+package status
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// Options are the inputs of `reconi status`.
+type Options struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+	Output  cmdutil.OutputFlags
+	// AppID selects one application; 0 lists them.
+	AppID  int64
+	Filter reconi.ApplicationFilter
+
+	// Wait, when set, looks at application AppID until every user reached
+	// this state (--wait); Timeout 0 waits as long as it takes.
+	Wait     reconi.UserState
+	Timeout  time.Duration
+	Interval time.Duration
+	// Now and Sleep are the clock and the pause of --wait, replaced in
+	// tests so that nothing waits for real.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// NewCmdStatus returns `reconi status`.
+func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f, Now: f.Now, Sleep: sleep}
+	var wait string
+	cmd := &cobra.Command{
+		Use:   "status [APP_ID] [--org KVK] [--state STATE] [--email EMAIL] [--wait STATE --timeout DURATION]",
+		Short: "Applications in progress, or one application's users and history",
+		Long: `Without an ID, list applications: a row per application with its organisation,
+level, users per state and when it was submitted. --state takes an
+application state (draft, submitted) or a user state (invited, issued, ...),
+which keeps applications with a user in that state.
+
+With an ID, show each user's state and the history of every change: who,
+when and why. --email narrows it to one user.
+
+For pipelines, --wait STATE looks at the application until every user (or
+the one --email names) reached STATE or went past it (an employed user skips
+identification), then shows it as above, however the wait ended. The first
+pause is --interval, each next one half as long again, up to 30 seconds. On a
+terminal each change is reported on stderr. The exit code says how it ended:
+
+  0  every user reached STATE
+  7  --timeout ran out first (without --timeout it waits as long as it takes)
+  8  a user's request ended rejected, expired or cancelled`,
+		Example: `  reconi status
+  reconi status --org 69599084 --state invited
+  reconi status 12
+  reconi status 12 --email jan@example.nl -o json
+  reconi status 12 --wait issued --timeout 10m`,
+		Args: cmdutil.MaxArgs(1, "one application ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				id, err := cmdutil.ParseID("id", args[0])
+				if err != nil {
+					return err
+				}
+				opts.AppID = id
+			}
+			if err := validateWait(cmd, opts, wait); err != nil {
+				return err
+			}
+			if err := opts.Output.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return statusRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Filter.KVK, "org", "", "only applications of this organisation (`KVK`)")
+	cmd.Flags().StringVar(&opts.Filter.State, "state", "", "only applications in this `state`, or with a user in it")
+	cmd.Flags().StringVar(&opts.Filter.Email, "email", "", "only applications of, or history of, the user with this `email`")
+	cmd.Flags().StringVar(&wait, "wait", "", "with APP_ID: wait until every user reached this `state` (e.g. issued)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "with --wait: give up after this `duration` (e.g. 10m) with exit code 7")
+	cmd.Flags().DurationVar(&opts.Interval, "interval", DefaultInterval, "with --wait: the first pause between two looks, a `duration` that grows to 30s")
+	_ = cmd.RegisterFlagCompletionFunc("wait", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		out := make([]string, len(waitPath))
+		for i, s := range waitPath {
+			out[i] = string(s)
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("state", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		out := []string{string(reconi.AppSubmitted)}
+		for _, s := range reconi.UserStates {
+			out = append(out, string(s))
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
+	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	return cmd
+}
+
+func statusRun(ctx context.Context, opts *Options) error {
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	if opts.Wait != "" {
+		return waitRun(ctx, opts, b)
+	}
+	if opts.AppID != 0 {
+		return detailRun(ctx, opts, b)
+	}
+	apps, err := b.Applications(ctx, opts.Filter)
+	if err != nil {
+		return err
+	}
+	if len(apps) == 0 && !opts.Output.Machine() {
+		opts.IO.Warnf("no applications match")
+		return nil
+	}
+	return opts.Output.Print(opts.IO, apps, func(t *output.Table) {
+		t.AddHeader("ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED")
+		for _, a := range apps {
+			t.AddRow(strconv.FormatInt(a.ID, 10), a.Organization.Name, string(a.Organization.KVK), string(a.Level),
+				string(a.State), strconv.Itoa(a.UsersTotal), byState(a.UsersByState), timeText(a.SubmittedAt))
+		}
+	})
+}
+
+// validateWait checks --wait, --timeout and --interval.
+func validateWait(cmd *cobra.Command, opts *Options, wait string) error {
+	fl := cmd.Flags()
+	if wait == "" {
+		for _, name := range []string{"timeout", "interval"} {
+			if fl.Changed(name) {
+				return cmdutil.FlagErrorf("--%s goes with --wait STATE", name)
+			}
+		}
+		return nil
+	}
+	if opts.AppID == 0 {
+		return cmdutil.FlagErrorf("--wait needs the ID of the application to wait for: reconi status APP_ID --wait %s", wait)
+	}
+	st, err := parseWait(wait)
+	if err != nil {
+		return &cmdutil.FlagError{Err: err}
+	}
+	if opts.Timeout < 0 {
+		return cmdutil.FlagErrorf("invalid value %s for --timeout: want a duration like 10m, or 0 for no limit", opts.Timeout)
+	}
+	if opts.Interval <= 0 {
+		return cmdutil.FlagErrorf("invalid value %s for --interval: want a duration like 2s", opts.Interval)
+	}
+	opts.Wait = st
+	return nil
+}
+
+// Detail is the JSON form of one application's status: the application and
+// its history.
+type Detail struct {
+	*reconi.Application
+	History []reconi.Event `json:"history"`
+}
+
+func detailRun(ctx context.Context, opts *Options, b reconi.Backend) error {
+	a, err := b.Application(ctx, opts.AppID)
+	if err != nil {
+		return err
+	}
+	history, err := b.History(ctx, opts.AppID)
+	if err != nil {
+		return err
+	}
+	if e := strings.ToLower(strings.TrimSpace(opts.Filter.Email)); e != "" {
+		users := a.Users[:0:0]
+		for _, u := range a.Users {
+			if strings.ToLower(u.Email) == e {
+				users = append(users, u)
+			}
+		}
+		if len(users) == 0 {
+			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of application %d", opts.Filter.Email, a.ID)
+		}
+		a.Users = users
+		events := history[:0:0]
+		for _, ev := range history {
+			if strings.ToLower(ev.Email) == e {
+				events = append(events, ev)
+			}
+		}
+		history = events
+	}
+	d := Detail{Application: a, History: history}
+	if opts.Output.Machine() {
+		return opts.Output.Print(opts.IO, d, nil)
+	}
+	cs := opts.IO.ColorScheme()
+	if err := output.PrintKV(opts.IO, [][2]string{
+		{"Application", fmt.Sprintf("%d (%s)", a.ID, a.State)},
+		{"Organisation", fmt.Sprintf("%s (%s)", a.Organization.Name, a.Organization.KVK)},
+		{"Level", string(a.Level)},
+		{"Submitted", timeText(a.SubmittedAt)},
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.IO.Out)
+	t := output.NewTable(opts.IO)
+	t.AddHeader("EMAIL", "NAME", "EMPLOYED", "STATE", "SINCE")
+	for _, u := range a.Users {
+		employed := "no"
+		if u.Employed {
+			employed = "yes"
+		}
+		t.AddRow(u.Email, u.FirstName+" "+u.LastName, employed, string(u.State), u.UpdatedAt.Local().Format("2006-01-02 15:04"))
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "\n%s\n", cs.Bold("History"))
+	t = output.NewTable(opts.IO)
+	t.AddHeader("AT", "WHO", "USER", "CHANGE", "WHY")
+	for _, ev := range history {
+		change := ev.To
+		if ev.From != "" && ev.From != ev.To {
+			change = ev.From + " → " + ev.To
+		}
+		t.AddRow(ev.At.Local().Format("2006-01-02 15:04:05"), ev.Actor, ev.Email, change, ev.Reason)
+	}
+	return t.Render()
+}
+
+// byState renders counts per state in the order a request passes them.
+func byState(m map[reconi.UserState]int) string {
+	order := map[reconi.UserState]int{}
+	for i, s := range reconi.UserStates {
+		order[s] = i
+	}
+	keys := make([]reconi.UserState, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return order[keys[i]] < order[keys[j]] })
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", m[k], k)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func timeText(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}

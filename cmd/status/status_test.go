@@ -1,0 +1,235 @@
+package status_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/reconi/reconi/cmd"
+	"github.com/reconi/reconi/cmd/internal/cmdtest"
+)
+
+// twoApplications returns a sandbox with draft 1 (EH3, branch-restricted,
+// one user not employed) and application 2 (EH2+, two users, submitted;
+// RVO for 3 years: 2 × €50 + 2 × €20 + €10 identification + VAT = €181.50).
+// The current draft is 2.
+func twoApplications(t *testing.T) *cmdtest.Sandbox {
+	t.Helper()
+	s := cmdtest.New(t)
+	s.Register()
+	s.Select("--level", "EH3", "--branch", cmdtest.Branch)
+	s.MustRun("users", "add", "--first-name", "Jan", "--last-name", "Jansen", "--email", "jan@example.nl",
+		"--phone", "0612345678", "--employed=false")
+	s.Select("--level", "EH2+")
+	s.MustRun("users", "add", "--first-name", "Sanne", "--last-name", "de Vries", "--email", "sanne@example.nl",
+		"--phone", "0623456789", "--employed=false")
+	s.MustRun("users", "add", "--first-name", "Piet", "--last-name", "Bakker", "--email", "piet@example.nl",
+		"--phone", "0634567890", "--employed=true")
+	s.MustRun("permissions", "set", "--provider", "RVO", "--validity", "3y")
+	s.MustRun("apply", "--agree-terms")
+	return s
+}
+
+func TestStatusEmpty(t *testing.T) {
+	t.Parallel()
+	s := cmdtest.New(t)
+	s.Run("status").Expect(t, cmd.ExitOK, "", "! no applications match\n")
+	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
+	s.Run("status", "-o", "csv").Expect(t, cmd.ExitOK,
+		"id,organization.kvk,organization.name,level,branch,state,users_total,users_by_state,created_at,submitted_at\n", "")
+}
+
+func TestStatusList(t *testing.T) {
+	t.Parallel()
+	s := twoApplications(t)
+	s.Run("status").Expect(t, cmd.ExitOK, ""+
+		"1\tTest EMZ Dagobert\t69599084\tEH3\tdraft\t1\t1 draft\t-\n"+
+		"2\tTest EMZ Dagobert\t69599084\tEH2+\tsubmitted\t2\t2 invited\t0000-00-00 00:00\n", "")
+	s.RunWith(cmdtest.Options{TTY: true}, "status").Expect(t, cmd.ExitOK, ""+
+		"ID  ORGANISATION       KVK       LEVEL  STATE      USERS  BY STATE   SUBMITTED\n"+
+		"1   Test EMZ Dagobert  69599084  EH3    draft      1      1 draft    -\n"+
+		"2   Test EMZ Dagobert  69599084  EH2+   submitted  2      2 invited  0000-00-00 00:00\n", "")
+	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, `[
+  {
+    "id": 1,
+    "organization": {
+      "kvk": "69599084",
+      "name": "Test EMZ Dagobert"
+    },
+    "level": "EH3",
+    "branch": "000037178598",
+    "state": "draft",
+    "users_total": 1,
+    "users_by_state": {
+      "draft": 1
+    },
+    "created_at": "2000-01-01T00:00:00Z",
+    "submitted_at": null
+  },
+  {
+    "id": 2,
+    "organization": {
+      "kvk": "69599084",
+      "name": "Test EMZ Dagobert"
+    },
+    "level": "EH2+",
+    "branch": "",
+    "state": "submitted",
+    "users_total": 2,
+    "users_by_state": {
+      "invited": 2
+    },
+    "created_at": "2000-01-01T00:00:00Z",
+    "submitted_at": "2000-01-01T00:00:00Z"
+  }
+]
+`, "")
+	s.Run("status", "-o", "yaml", "--org", cmdtest.KVK, "--state", "submitted").Expect(t, cmd.ExitOK, ""+
+		"- id: 2\n"+
+		"  organization:\n"+
+		"    kvk: \"69599084\"\n"+
+		"    name: Test EMZ Dagobert\n"+
+		"  level: EH2+\n"+
+		"  branch: \"\"\n"+
+		"  state: submitted\n"+
+		"  users_total: 2\n"+
+		"  users_by_state:\n"+
+		"    invited: 2\n"+
+		"  created_at: \"2000-01-01T00:00:00Z\"\n"+
+		"  submitted_at: \"2000-01-01T00:00:00Z\"\n", "")
+}
+
+// The field names of a status row are part of the interface.
+func TestStatusJSONFields(t *testing.T) {
+	t.Parallel()
+	s := twoApplications(t)
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(s.MustRun("status", "-o", "json").Stdout), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rows))
+	}
+	for _, k := range []string{"id", "organization", "level", "state", "users_total", "submitted_at"} {
+		if _, ok := rows[1][k]; !ok {
+			t.Errorf("a status row has no %q: %v", k, rows[1])
+		}
+	}
+	if rows[1]["users_total"] != 2.0 || rows[1]["state"] != "submitted" || rows[0]["submitted_at"] != nil {
+		t.Errorf("rows = %v", rows)
+	}
+}
+
+func TestStatusFilters(t *testing.T) {
+	t.Parallel()
+	s := twoApplications(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--state", "draft"}, "1\n"},
+		{[]string{"--state", "submitted"}, "2\n"},
+		{[]string{"--state", "invited"}, "2\n"},
+		{[]string{"--state", "issued"}, ""},
+		{[]string{"--org", cmdtest.KVK}, "1\n2\n"},
+		{[]string{"--org", "68750110"}, ""},
+		{[]string{"--email", "jan@example.nl"}, "1\n"},
+		{[]string{"--email", "piet@example.nl", "--state", "invited"}, "2\n"},
+	}
+	for _, tt := range tests {
+		args := append([]string{"status", "--jq", ".[].id"}, tt.args...)
+		s.Run(args...).Expect(t, cmd.ExitOK, tt.want, "")
+	}
+	s.Run("status", "--state", "issued").Expect(t, cmd.ExitOK, "", "! no applications match\n")
+	s.Run("status", "--state", "bogus").Expect(t, cmd.ExitInvalid, "",
+		"error: state: \"bogus\" is not a state: want one of submitted, draft, invited, details_confirmed, phone_verified, ordered, identification_pending, identified, final_check, issued, rejected, expired, cancelled\n")
+}
+
+func TestStatusOne(t *testing.T) {
+	t.Parallel()
+	s := twoApplications(t)
+	s.Run("status", "2").Expect(t, cmd.ExitOK, ""+
+		"Application:\t2 (submitted)\n"+
+		"Organisation:\tTest EMZ Dagobert (69599084)\n"+
+		"Level:\tEH2+\n"+
+		"Submitted:\t0000-00-00 00:00\n"+
+		"\n"+
+		"sanne@example.nl\tSanne de Vries\tno\tinvited\t0000-00-00 00:00\n"+
+		"piet@example.nl\tPiet Bakker\tyes\tinvited\t0000-00-00 00:00\n"+
+		"\n"+
+		"History\n"+
+		"0000-00-00 00:00:00\t$ACTOR\t\tdraft\tdraft started\n"+
+		"0000-00-00 00:00:00\t$ACTOR\tsanne@example.nl\tdraft\tuser added\n"+
+		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft\tuser added\n"+
+		"0000-00-00 00:00:00\t$ACTOR\t\tdraft\tpermissions set: all services of RVO, valid 3 years\n"+
+		"0000-00-00 00:00:00\t$ACTOR\t\tdraft → submitted\tsubmitted; agreed to conditions "+s.Terms().Version+"; quote €181.50\n"+
+		"0000-00-00 00:00:00\t$ACTOR\tsanne@example.nl\tdraft → invited\tinvitation sent\n"+
+		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft → invited\tinvitation sent\n", "")
+
+	s.Run("status", "2", "--email", "PIET@example.nl").Expect(t, cmd.ExitOK, ""+
+		"Application:\t2 (submitted)\n"+
+		"Organisation:\tTest EMZ Dagobert (69599084)\n"+
+		"Level:\tEH2+\n"+
+		"Submitted:\t0000-00-00 00:00\n"+
+		"\n"+
+		"piet@example.nl\tPiet Bakker\tyes\tinvited\t0000-00-00 00:00\n"+
+		"\n"+
+		"History\n"+
+		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft\tuser added\n"+
+		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft → invited\tinvitation sent\n", "")
+
+	s.Run("status", "#1").Expect(t, cmd.ExitOK, ""+
+		"Application:\t1 (draft)\n"+
+		"Organisation:\tTest EMZ Dagobert (69599084)\n"+
+		"Level:\tEH3\n"+
+		"Submitted:\t-\n"+
+		"\n"+
+		"jan@example.nl\tJan Jansen\tno\tdraft\t0000-00-00 00:00\n"+
+		"\n"+
+		"History\n"+
+		"0000-00-00 00:00:00\t$ACTOR\t\tdraft\tdraft started\n"+
+		"0000-00-00 00:00:00\t$ACTOR\tjan@example.nl\tdraft\tuser added\n", "")
+}
+
+func TestStatusOneJSON(t *testing.T) {
+	t.Parallel()
+	s := twoApplications(t)
+	r := s.MustRun("status", "2", "-o", "json")
+	var d map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(r.Stdout), &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"id", "state", "organization", "level", "branch", "users", "permissions", "validity_years", "quote", "history"} {
+		if _, ok := d[k]; !ok {
+			t.Errorf("status ID -o json has no %q", k)
+		}
+	}
+	s.Run("status", "2", "--jq", `.history | map(select(.email == "sanne@example.nl") | .from + ">" + .to) | join(" ")`).Expect(t, cmd.ExitOK,
+		">draft draft>invited\n", "")
+	var events []struct {
+		Actor string `json:"actor"`
+	}
+	if err := json.Unmarshal(d["history"], &events); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 7 || slices.ContainsFunc(events, func(e struct {
+		Actor string `json:"actor"`
+	}) bool {
+		return e.Actor != cmdtest.Actor()
+	}) {
+		t.Errorf("history = %+v, want 7 events by %s", events, cmdtest.Actor())
+	}
+}
+
+func TestStatusNotFound(t *testing.T) {
+	t.Parallel()
+	s := twoApplications(t)
+	s.Run("status", "3").Expect(t, cmd.ExitNotFound, "", "error: application 3 not found\n")
+	s.Run("status", "2", "--email", "nobody@example.nl").Expect(t, cmd.ExitNotFound, "",
+		"error: nobody@example.nl is not a user of application 2\n")
+	s.Run("status", "abc").Expect(t, cmd.ExitInvalid, "",
+		"error: id: \"abc\" is not an application ID: want a positive number like 42\n")
+	s.Run("status", "-o", "xml").Expect(t, cmd.ExitUsage, "", ""+
+		"error: invalid value \"xml\" for -o/--output: want one of table, json, yaml, csv\n"+
+		"Run 'reconi status --help' for usage.\n")
+}

@@ -1,0 +1,188 @@
+package users
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/internal/prompt"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// AddOptions are the inputs of `reconi users add`.
+type AddOptions struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+	Output  cmdutil.OutputFlags
+	DraftID int64
+	User    reconi.NewUser
+}
+
+// NewCmdAdd returns `reconi users add` (step 7, "Add user").
+func NewCmdAdd(f *cmdutil.Factory, runF func(context.Context, *AddOptions) error) *cobra.Command {
+	opts := &AddOptions{IO: f.IOStreams, Factory: f}
+	var employed bool
+	cmd := &cobra.Command{
+		Use:   "add --first-name NAME --last-name NAME --email EMAIL --phone MOBILE --employed=true|false",
+		Short: "Add a user to the draft",
+		Long: `Add one user to the current draft. The mobile number receives the SMS code
+when the user confirms, so it must be a mobile number; without a country code
+it is read as Dutch. --employed says whether the user is employed by the
+organisation: employed users are issued their means at once, others after an
+identification and a final check.
+
+On a terminal reconi asks for the details that are not given, checking each
+answer; without one (or with --no-input, or CI=true) every flag but
+--date-of-birth is required.`,
+		Example: `  reconi users add --first-name Jan --last-name Jansen --email jan@example.nl \
+    --phone "06 12345678" --employed=true`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var missing []string
+			for _, name := range []string{"first-name", "last-name", "email", "phone", "employed"} {
+				if !cmd.Flags().Changed(name) {
+					missing = append(missing, "--"+name)
+				}
+			}
+			if len(missing) > 0 && !f.IOStreams.CanPrompt() {
+				return cmdutil.FlagErrorf("missing %v: every user needs a name, email, mobile number and whether they are employed", missing)
+			}
+			if err := opts.Output.Validate(); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("employed") {
+				opts.User.Employed = &employed
+			}
+			if len(missing) > 0 {
+				// Someone at the terminal is asked for the rest; the date of
+				// birth too when no detail was given at all.
+				all := len(missing) == 5 && !cmd.Flags().Changed("date-of-birth")
+				if err := AskUser(cmd.Context(), prompt.New(f.IOStreams, f.Getenv), &opts.User, all, now(f)); err != nil {
+					return err
+				}
+			}
+			id, err := cmdutil.ResolveDraft(f, cmd)
+			if err != nil {
+				return err
+			}
+			opts.DraftID = id
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return addRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.User.FirstName, "first-name", "", "first `name`")
+	fl.StringVar(&opts.User.LastName, "last-name", "", "last `name`, with any prefix (van der Berg)")
+	fl.StringVar(&opts.User.Email, "email", "", "email `address`; the invitation goes there")
+	fl.StringVar(&opts.User.Phone, "phone", "", "`mobile` number; the SMS code goes there (NL unless +CC)")
+	fl.StringVar(&opts.User.DateOfBirth, "date-of-birth", "", "date of birth, `YYYY-MM-DD` (optional)")
+	fl.BoolVar(&employed, "employed", false, "whether the user is employed by the organisation (required)")
+	cmdutil.DraftFlag(cmd)
+	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	return cmd
+}
+
+func addRun(ctx context.Context, opts *AddOptions) error {
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	u, err := b.AddUser(ctx, opts.DraftID, opts.User)
+	if err != nil {
+		return err
+	}
+	if opts.Output.Machine() {
+		return opts.Output.Print(opts.IO, u, nil)
+	}
+	opts.IO.Successf("Added %s to draft %d", u.Email, opts.DraftID)
+	return printUsers(opts.IO, &opts.Output, []reconi.User{*u})
+}
+
+// printUsers prints users as a table or in the format asked for.
+func printUsers(ios *output.IOStreams, o *cmdutil.OutputFlags, users []reconi.User) error {
+	return o.Print(ios, users, func(t *output.Table) {
+		t.AddHeader("ID", "EMAIL", "NAME", "PHONE", "EMPLOYED", "STATE")
+		for _, u := range users {
+			t.AddRow(strconv.FormatInt(u.ID, 10), u.Email, u.FirstName+" "+u.LastName, u.Phone,
+				yesNo(u.Employed), string(u.State))
+		}
+	})
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// AskUser asks for the details of u that are still empty, checking each
+// answer with the rules the backend applies, and for the date of birth
+// (which may be left empty) when withOptional is set.
+func AskUser(ctx context.Context, p *prompt.Prompter, u *reconi.NewUser, withOptional bool, now time.Time) error {
+	ask := func(value *string, title string, check func(string) error) error {
+		if *value != "" {
+			return nil
+		}
+		v, err := p.Input(ctx, title, "", check)
+		if err != nil {
+			return err
+		}
+		*value = v
+		return nil
+	}
+	checkName := func(field string) func(string) error {
+		return func(s string) error { _, err := reconi.ParseName(field, s); return err }
+	}
+	if err := ask(&u.FirstName, "First name", checkName("first name")); err != nil {
+		return err
+	}
+	if err := ask(&u.LastName, "Last name, with any prefix (van der Berg)", checkName("last name")); err != nil {
+		return err
+	}
+	if err := ask(&u.Email, "Email address (the invitation goes there)", func(s string) error {
+		_, err := reconi.ParseEmail(s)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := ask(&u.Phone, "Mobile number (the SMS code goes there; Dutch unless +CC)", func(s string) error {
+		_, err := reconi.ParseMobile(s)
+		return err
+	}); err != nil {
+		return err
+	}
+	if withOptional {
+		if err := ask(&u.DateOfBirth, "Date of birth, YYYY-MM-DD (optional: Enter to skip)", func(s string) error {
+			if s == "" {
+				return nil
+			}
+			_, err := reconi.ParseDate("date of birth", s, now)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if u.Employed == nil {
+		yes, err := p.Confirm(ctx, "Is "+u.FirstName+" employed by the organisation? (employees get their means at once; others are identified first)", true)
+		if err != nil {
+			return err
+		}
+		u.Employed = &yes
+	}
+	return nil
+}
+
+// now is the factory's clock, or the wall clock.
+func now(f *cmdutil.Factory) time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,132 @@
+package users
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/internal/progress"
+	"github.com/reconi/reconi/internal/csvio"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// ImportOptions are the inputs of `reconi users import`.
+type ImportOptions struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+	Output  cmdutil.OutputFlags
+	DraftID int64
+	File    string
+	DryRun  bool
+}
+
+// NewCmdImport returns `reconi users import` (step 7, CSV upload).
+func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *ImportOptions) error) *cobra.Command {
+	opts := &ImportOptions{IO: f.IOStreams, Factory: f}
+	var template bool
+	cmd := &cobra.Command{
+		Use:   "import FILE|-",
+		Short: "Add the users of a CSV file to the draft, all or none",
+		Long: `Add every user of a CSV file to the current draft. Every row is checked first;
+if any row is bad, each bad row is reported with its line, field and what is
+allowed, and no user is added. --dry-run only checks.
+
+The file may come from a spreadsheet in any common locale: comma, semicolon or
+tab separated; UTF-8 (with or without BOM), UTF-16 or Windows-1252. Header
+names ignore case, spaces, '_' and '-'; Dutch names are accepted too:
+
+` + columnHelp() + `
+Booleans: true/false, yes/no, ja/nee, waar/onwaar, 1/0. Dates: YYYY-MM-DD or
+DD-MM-YYYY. Phone numbers must be mobile numbers (NL unless +CC); they are
+stored as E.164. Use - to read standard input; --template prints an example.
+A large file shows a progress bar on stderr when that is a terminal.`,
+		Example: `  reconi users import --template > users.csv
+  reconi users import users.csv --dry-run
+  reconi users import users.csv
+  export-from-hr | reconi users import -`,
+		Args: cmdutil.MaxArgs(1, "one file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if template {
+				_, err := opts.IO.Out.Write(csvio.Template())
+				return err
+			}
+			if len(args) != 1 {
+				return cmdutil.FlagErrorf("name the CSV file to import, or - for standard input")
+			}
+			opts.File = args[0]
+			if err := opts.Output.Validate(); err != nil {
+				return err
+			}
+			id, err := cmdutil.ResolveDraft(f, cmd)
+			if err != nil {
+				return err
+			}
+			opts.DraftID = id
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return importRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "check every row and add nothing")
+	cmd.Flags().BoolVar(&template, "template", false, "print an example CSV file and exit")
+	cmdutil.DraftFlag(cmd)
+	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	return cmd
+}
+
+func columnHelp() string {
+	var b strings.Builder
+	for _, c := range csvio.Columns() {
+		req := "optional"
+		if c.Required {
+			req = "required"
+		}
+		fmt.Fprintf(&b, "  %-14s %s; also: %s\n", c.Name, req, strings.Join(c.Aliases, ", "))
+	}
+	return b.String()
+}
+
+func importRun(ctx context.Context, opts *ImportOptions) error {
+	var in io.Reader = opts.IO.In
+	name := "standard input"
+	if opts.File != "-" {
+		fh, err := os.Open(opts.File)
+		if err != nil {
+			return reconi.Invalid("file", "%v", err)
+		}
+		defer fh.Close()
+		in, name = fh, filepath.Base(opts.File)
+	}
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	// A large file shows how far the reading got, on a terminal only.
+	bar := progress.Bytes(opts.IO, progress.Size(in), "Reading "+name)
+	res, err := b.ImportUsers(ctx, opts.DraftID, bar.Reader(in), reconi.ImportOptions{DryRun: opts.DryRun})
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	if len(res.IgnoredColumns) > 0 {
+		opts.IO.Warnf("ignored columns: %s", strings.Join(res.IgnoredColumns, ", "))
+	}
+	if opts.Output.Machine() {
+		return opts.Output.Print(opts.IO, res, nil)
+	}
+	cs := opts.IO.ColorScheme()
+	if res.DryRun {
+		fmt.Fprintf(opts.IO.ErrOut, "%s All %d rows are valid; nothing was added (dry run)\n", cs.SuccessIcon(), res.Rows)
+		return nil
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "%s Added %d users to draft %d\n", cs.SuccessIcon(), res.Added, opts.DraftID)
+	return nil
+}

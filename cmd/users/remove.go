@@ -1,0 +1,55 @@
+package users
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/internal/output"
+)
+
+// RemoveOptions are the inputs of `reconi users remove`.
+type RemoveOptions struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+	DraftID int64
+	Email   string
+}
+
+// NewCmdRemove returns `reconi users remove`.
+func NewCmdRemove(f *cmdutil.Factory, runF func(context.Context, *RemoveOptions) error) *cobra.Command {
+	opts := &RemoveOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:     "remove EMAIL",
+		Short:   "Remove a user from the draft",
+		Aliases: []string{"rm"},
+		Args:    cmdutil.ExactArgs(1, "the user's email address"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Email = args[0]
+			id, err := cmdutil.ResolveDraft(f, cmd)
+			if err != nil {
+				return err
+			}
+			opts.DraftID = id
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return removeRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.DraftFlag(cmd)
+	return cmd
+}
+
+func removeRun(ctx context.Context, opts *RemoveOptions) error {
+	b, err := opts.Factory.Backend()
+	if err != nil {
+		return err
+	}
+	if err := b.RemoveUser(ctx, opts.DraftID, opts.Email); err != nil {
+		return err
+	}
+	opts.IO.Successf("Removed %s from draft %d", opts.Email, opts.DraftID)
+	return nil
+}

@@ -1,0 +1,139 @@
+package version_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/reconi/reconi/cmd/internal/cmdtest"
+	"github.com/reconi/reconi/cmd/version"
+	"github.com/reconi/reconi/internal/buildinfo"
+	"github.com/reconi/reconi/internal/output"
+)
+
+func TestVersionFlags(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		args    []string
+		format  string
+		wantErr *cmdtest.ErrWant
+	}{
+		{name: "no flags", format: "table"},
+		{name: "-o json", args: []string{"-o", "json"}, format: "json"},
+		{name: "-o xml", args: []string{"-o", "xml"}, wantErr: &cmdtest.ErrWant{Flag: true, Contains: []string{"xml"}}},
+		{name: "argument", args: []string{"full"}, wantErr: &cmdtest.ErrWant{Flag: true, Contains: []string{"no arguments", "full"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := cmdtest.FlagFactory(t, nil)
+			var got *version.Options
+			err := cmdtest.Exec(version.NewCmdVersion(f, func(o *version.Options) error {
+				got = o
+				return nil
+			}), tt.args...)
+			if tt.wantErr != nil {
+				tt.wantErr.Check(t, err)
+				if got != nil {
+					t.Error("the run function was called")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got == nil {
+				t.Fatal("the run function was not called")
+			}
+			if got.Output.Format != tt.format {
+				t.Errorf("format %q, want %q", got.Output.Format, tt.format)
+			}
+			if got.Info != buildinfo.Get() {
+				t.Errorf("info %+v, want the running binary's %+v", got.Info, buildinfo.Get())
+			}
+		})
+	}
+}
+
+func TestVersionRun(t *testing.T) {
+	info := buildinfo.Info{
+		Version:  "1.2.3",
+		Commit:   "fedcba9876543210fedcba9876543210fedcba98",
+		Date:     "2026-01-02T03:04:05Z",
+		Go:       "go1.26.8",
+		Platform: "darwin/arm64",
+	}
+	for _, tt := range []struct {
+		name       string
+		format, jq string
+		want       string
+	}{
+		{
+			name: "people",
+			want: "reconi version 1.2.3 (commit fedcba987654, built 2026-01-02T03:04:05Z, go1.26.8 darwin/arm64)\n",
+		},
+		{
+			name:   "json",
+			format: "json",
+			want: `{
+  "version": "1.2.3",
+  "commit": "fedcba9876543210fedcba9876543210fedcba98",
+  "date": "2026-01-02T03:04:05Z",
+  "go": "go1.26.8",
+  "platform": "darwin/arm64"
+}
+`,
+		},
+		{
+			name: "jq",
+			jq:   ".commit",
+			want: "fedcba9876543210fedcba9876543210fedcba98\n",
+		},
+		{
+			name:   "csv",
+			format: "csv",
+			want:   "version,commit,date,go,platform\n1.2.3,fedcba9876543210fedcba9876543210fedcba98,2026-01-02T03:04:05Z,go1.26.8,darwin/arm64\n",
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, out, errOut := output.Test()
+			opts := &version.Options{IO: ios, Info: info}
+			opts.Output.Format, opts.Output.JQ = tt.format, tt.jq
+			if err := version.Run(opts); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out, tt.want)
+			}
+			if errOut.Len() != 0 {
+				t.Errorf("stderr: %q", errOut)
+			}
+		})
+	}
+}
+
+// The command end to end: the fields scripts rely on, and --version printing
+// the very line `reconi version` prints.
+func TestVersionCommand(t *testing.T) {
+	s := cmdtest.New(t)
+	want := buildinfo.Get()
+
+	r := s.MustRun("version", "-o", "json")
+	var fields map[string]string
+	if err := json.Unmarshal([]byte(r.Stdout), &fields); err != nil {
+		t.Fatalf("version -o json: %v\n%s", err, r.Stdout)
+	}
+	wantFields := map[string]string{
+		"version": want.Version, "commit": want.Commit, "date": want.Date, "go": want.Go, "platform": want.Platform,
+	}
+	if len(fields) != len(wantFields) {
+		t.Errorf("version -o json has fields %v, want exactly %v", fields, wantFields)
+	}
+	for k, v := range wantFields {
+		if fields[k] != v || v == "" {
+			t.Errorf("version -o json: %s = %q, want %q", k, fields[k], v)
+		}
+	}
+
+	line := "reconi version " + want.Summary() + "\n"
+	s.Run("version").Expect(t, 0, line, "")
+	s.Run("--version").Expect(t, 0, line, "")
+	s.Run("-v").Expect(t, 0, line, "")
+}

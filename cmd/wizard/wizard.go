@@ -1,0 +1,237 @@
+// Package wizard holds `reconi wizard`: every step of the web portal's
+// add-users wizard in order, asked on the terminal.
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconi/reconi/cmd/apply"
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/internal/progress"
+	"github.com/reconi/reconi/cmd/internal/prompt"
+	"github.com/reconi/reconi/cmd/org"
+	"github.com/reconi/reconi/cmd/permissions"
+	"github.com/reconi/reconi/cmd/users"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// Options are the inputs of `reconi wizard`.
+type Options struct {
+	IO      *output.IOStreams
+	Factory *cmdutil.Factory
+}
+
+// NewCmdWizard returns `reconi wizard`.
+func NewCmdWizard(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "wizard",
+		Short: "Walk through every step, asked on the terminal: organisation to agreement",
+		Long: `Take every step of the add-users wizard in the web portal's order, answering
+questions on the terminal:
+
+  3-6  the organisation, the assurance level, and whether to restrict the
+       users to a branch (not advised)
+  7    add users one by one, or import a CSV file, as often as needed
+  9    permissions (directly? all services? else providers or services) and
+       their validity; the quote follows
+  10   the summary and the conditions: agree, and the application is
+       submitted
+
+The draft it starts becomes the current draft, so that if you stop halfway
+the other commands (users add, permissions set, apply) carry on from there.
+The wizard needs a terminal: with --no-input, CI=true or without one, use
+those commands, or 'reconi apply -f FILE' for a whole onboarding from a file.
+RECONI_ACCESSIBLE=1 asks line by line, for screen readers.`,
+		Example: `  reconi wizard`,
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !f.IOStreams.CanPrompt() {
+				return cmdutil.FlagErrorf("reconi wizard asks its questions on a terminal; without one (or with --no-input, or CI=true) use org select, users add or import, permissions set and apply, or apply -f FILE")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return wizardRun(cmd.Context(), opts)
+		},
+	}
+	return cmd
+}
+
+func wizardRun(ctx context.Context, opts *Options) error {
+	f := opts.Factory
+	ios := opts.IO
+	p := prompt.New(ios, f.Getenv)
+	b, err := f.Backend()
+	if err != nil {
+		return err
+	}
+	now := time.Now
+	if f.Now != nil {
+		now = f.Now
+	}
+	cs := ios.ColorScheme()
+	step := func(n, title string) {
+		fmt.Fprintf(ios.ErrOut, "\n%s\n", cs.Bold(fmt.Sprintf("Step %s: %s", n, title)))
+	}
+
+	step("3-6", "organisation, level and branch")
+	kvk, err := org.AskOrganization(ctx, p, b)
+	if err != nil {
+		return err
+	}
+	level, err := org.AskLevel(ctx, p)
+	if err != nil {
+		return err
+	}
+	o, err := b.Organization(ctx, reconi.KVK(kvk))
+	if err != nil {
+		return err
+	}
+	branch, err := org.AskBranch(ctx, p, o)
+	if err != nil {
+		return err
+	}
+	a, err := b.CreateDraft(ctx, reconi.NewDraft{KVK: kvk, Level: level, Branch: branch})
+	if err != nil {
+		return err
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if err := f.State().SetCurrentDraft(cmdutil.StateKey(cfg), a.ID); err != nil {
+		return fmt.Errorf("remembering the current draft: %w", err)
+	}
+	for _, w := range a.Warnings {
+		ios.Warnf("%s", w)
+	}
+	ios.Successf("Started draft %d for %s (%s) at %s", a.ID, o.Name, o.KVK, a.Level)
+
+	step("7", "users")
+	if err := addUsers(ctx, ios, p, b, a.ID, now); err != nil {
+		return err
+	}
+
+	step("9", "permissions and validity")
+	for {
+		in := reconi.PermissionsInput{Direct: true}
+		if err := (permissions.Ask{Direct: true, Scope: true, Validity: true}).Run(ctx, p, b, a.Level, &in); err != nil {
+			return err
+		}
+		withPerms, err := b.SetPermissions(ctx, a.ID, in)
+		if retry(ios, err, reconi.KindInvalid) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, w := range withPerms.Warnings {
+			ios.Warnf("%s", w)
+		}
+		break
+	}
+
+	step("10", "summary and conditions")
+	return apply.Run(ctx, &apply.Options{IO: ios, Factory: f, DraftID: a.ID, Output: cmdutil.OutputFlags{Format: string(output.FormatTable)}})
+}
+
+// addUsers is step 7: users one by one or from CSV files, until done.
+func addUsers(ctx context.Context, ios *output.IOStreams, p *prompt.Prompter, b reconi.Backend, draftID int64, now func() time.Time) error {
+	count := 0
+	for {
+		def := "add"
+		done := "Done: on to the permissions"
+		if count > 0 {
+			def = "done"
+			done = fmt.Sprintf("Done with %d users: on to the permissions", count)
+			if count == 1 {
+				done = "Done with 1 user: on to the permissions"
+			}
+		}
+		choice, err := p.Select(ctx, "Add users", []prompt.Option{
+			{Label: "Add a user", Value: "add"},
+			{Label: "Import a CSV file (reconi users import --template shows the columns)", Value: "import"},
+			{Label: done, Value: "done"},
+		}, def)
+		if err != nil {
+			return err
+		}
+		switch choice {
+		case "add":
+			var u reconi.NewUser
+			if err := users.AskUser(ctx, p, &u, true, now()); err != nil {
+				return err
+			}
+			added, err := b.AddUser(ctx, draftID, u)
+			// A bad value, or an email already in the draft.
+			if retry(ios, err, reconi.KindInvalid, reconi.KindConflict) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			count++
+			ios.Successf("Added %s", added.Email)
+		case "import":
+			path, err := p.Input(ctx, "CSV file to import", "", func(s string) error {
+				if s == "" {
+					return errors.New("name a CSV file")
+				}
+				_, err := os.Stat(s)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			n, err := importFile(ctx, ios, b, draftID, path)
+			if retry(ios, err, reconi.KindInvalid) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			count += n
+			ios.Successf("Added %d users from %s", n, path)
+		default:
+			if count == 0 {
+				ios.Warnf("add at least one user first")
+				continue
+			}
+			return nil
+		}
+	}
+}
+
+func importFile(ctx context.Context, ios *output.IOStreams, b reconi.Backend, draftID int64, path string) (int, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return 0, reconi.Invalid("file", "%v", err)
+	}
+	defer fh.Close()
+	bar := progress.Bytes(ios, progress.Size(fh), "Reading "+path)
+	res, err := b.ImportUsers(ctx, draftID, bar.Reader(fh), reconi.ImportOptions{})
+	bar.Done()
+	if err != nil {
+		return 0, err
+	}
+	return res.Added, nil
+}
+
+// retry reports whether err is of one of the kinds the person can put
+// right by answering again, after showing it.
+func retry(ios *output.IOStreams, err error, kinds ...reconi.Kind) bool {
+	if err == nil || !slices.Contains(kinds, reconi.ErrorKind(err)) {
+		return false
+	}
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ColorScheme().FailureIcon(), err)
+	return true
+}
