@@ -83,10 +83,25 @@ func dsn(path, txlock string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// migrate applies the embedded migrations. Two processes opening a new file
-// at once are serialised by a lock file beside the database, which the
-// operating system releases if a process dies.
+// migrate applies the embedded migrations. Processes opening the database
+// at once take turns through a lock file beside it, which the operating
+// system releases if a process dies. The lock is taken before the first
+// connection opens: that connection's journal_mode(WAL) converts a new file,
+// which needs the file to itself, and SQLite answers "database is locked" at
+// once, without waiting, when two processes try that together.
 func migrate(ctx context.Context, path string) error {
+	lock := flock.New(path + ".lock")
+	lockCtx, cancel := context.WithTimeout(ctx, BusyTimeout)
+	ok, err := lock.TryLockContext(lockCtx, 20*time.Millisecond)
+	cancel()
+	if err == nil && !ok {
+		err = errors.New("another process holds it")
+	}
+	if err != nil {
+		return fmt.Errorf("migrating %s: taking the lock %s: %w", path, lock.Path(), err)
+	}
+	defer lock.Unlock()
+
 	db, err := sql.Open("sqlite", dsn(path, "immediate"))
 	if err != nil {
 		return err
@@ -96,8 +111,7 @@ func migrate(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
-		goose.WithLocker(&fileLocker{flock.New(path + ".lock")}))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -106,20 +120,6 @@ func migrate(ctx context.Context, path string) error {
 	}
 	return nil
 }
-
-type fileLocker struct{ f *flock.Flock }
-
-func (l *fileLocker) Lock(ctx context.Context, _ *sql.DB) error {
-	ctx, cancel := context.WithTimeout(ctx, BusyTimeout)
-	defer cancel()
-	ok, err := l.f.TryLockContext(ctx, 20*time.Millisecond)
-	if err == nil && !ok {
-		err = errors.New("another process holds the migration lock")
-	}
-	return err
-}
-
-func (l *fileLocker) Unlock(context.Context, *sql.DB) error { return l.f.Unlock() }
 
 func isUnique(err error) bool {
 	var e *sqlite.Error
