@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,9 +87,5 @@ func StateKey(cfg *config.Config) string { return cfg.Profile + "|" + Target(cfg
 
 // ParseID parses an application ID.
 func ParseID(field, s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, reconi.Invalid(field, "%q is not an application ID: want a positive number like 42", s)
-	}
-	return id, nil
+	return parseID(s, field, "an application ID", "42", "")
 }

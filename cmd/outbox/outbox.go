@@ -29,14 +29,16 @@ delivery, and messages stay "kept" here for you to read: the invitation
 links, the SMS codes, the requests to the identification partner.
 
 States: pending (not delivered yet), sent, kept (no delivery configured),
-failed (gave up after retries; see last_error). Only operators and the
-local user may read the outbox: undelivered messages hold links and codes,
-and delivered ones keep no link or code.`,
+failed (gave up after retries; see last_error). reconi outbox retry sends
+failed and kept messages again. Only operators and the local user may read
+the outbox: undelivered messages hold links and codes, and delivered ones
+keep no link or code.`,
 		Example: `  reconi outbox list --to jan@example.nl
   reconi outbox list --channel sms -o json --jq '.[-1].body'
-  reconi outbox show 3`,
+  reconi outbox show 3
+  reconi outbox retry --all`,
 	}
-	cmd.AddCommand(NewCmdList(f, nil), NewCmdShow(f, nil))
+	cmd.AddCommand(NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdRetry(f, nil))
 	return cmd
 }
 
@@ -147,7 +149,12 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		opts.IO.Warnf("no messages match")
 		return nil
 	}
-	return opts.Output.Print(opts.IO, msgs, func(t *output.Table) {
+	return printMessages(opts.IO, opts.Output, msgs)
+}
+
+// printMessages prints messages as a table, or as -o asks.
+func printMessages(io *output.IOStreams, out cmdutil.OutputFlags, msgs []reconi.Message) error {
+	return out.Print(io, msgs, func(t *output.Table) {
 		t.AddHeader("ID", "CHANNEL", "TO", "SUBJECT", "STATE", "CREATED")
 		for _, m := range msgs {
 			t.AddRow(strconv.FormatInt(m.ID, 10), string(m.Channel), m.To, subject(m), string(m.State),
@@ -186,9 +193,9 @@ the recipient reads it. A delivered message keeps no link or code.`,
   reconi outbox show 3 -o json --jq .body`,
 		Args: cmdutil.ExactArgs(1, "the message ID (from reconi outbox list)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args[0]), "#"), 10, 64)
-			if err != nil || id <= 0 {
-				return reconi.Invalid("id", "%q is not a message ID: want a positive number like 3 (see reconi outbox list)", args[0])
+			id, err := cmdutil.ParseMessageID(args[0])
+			if err != nil {
+				return err
 			}
 			opts.ID = id
 			if err := opts.Output.Validate(); err != nil {

@@ -182,3 +182,30 @@ var _ = register("SubmitChecksTheCatalogueAgain", func(t *testing.T, e *env) {
 	wantErr(t, err, reconi.KindInvalid, "EU Trader Portals", "EH4")
 	eq(t, "state", e.app(t, a.ID).State, reconi.AppDraft)
 })
+
+// The outbox after a submission: one invitation per user, pending until a
+// dispatcher delivers it (the suite runs none), so none can be retried yet.
+var _ = register("RetryMessagesOnlyFailedOrKept", func(t *testing.T, e *env) {
+	e.orgA(t)
+	a := e.ready(t)
+	if _, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: e.terms(t)}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{ApplicationID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "invitations", len(msgs), 2)
+	_, err = e.b.RetryMessages(e.ctx, nil)
+	wantErr(t, err, reconi.KindInvalid, "ids", "at least one")
+	_, err = e.b.RetryMessages(e.ctx, []int64{99999})
+	wantErr(t, err, reconi.KindNotFound, "message 99999")
+	_, err = e.b.RetryMessages(e.ctx, []int64{msgs[1].ID})
+	wantErr(t, err, reconi.KindConflict, "is pending", "failed or kept")
+	many := make([]int64, reconi.MaxRetryMessages+1)
+	for i := range many {
+		many[i] = int64(i + 1)
+	}
+	_, err = e.b.RetryMessages(e.ctx, many)
+	wantErr(t, err, reconi.KindInvalid, "ids", "at most 1000")
+})

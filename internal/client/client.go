@@ -525,6 +525,14 @@ func (c *Client) Outbox(ctx context.Context, f reconi.OutboxFilter) ([]reconi.Me
 	return out, err
 }
 
+func (c *Client) RetryMessages(ctx context.Context, ids []int64) ([]reconi.Message, error) {
+	var out []reconi.Message
+	if err := c.do(ctx, http.MethodPost, "/v1/outbox/retry", nil, map[string][]int64{"ids": ids}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *Client) Message(ctx context.Context, id int64) (*reconi.Message, error) {
 	var m reconi.Message
 	if err := c.get(ctx, "/v1/outbox/"+strconv.FormatInt(id, 10), nil, &m); err != nil {

@@ -106,6 +106,19 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 		t.Fatalf("state %s", a.State)
 	}
 
+	// No delivery is configured: the dispatcher keeps the invitations, and
+	// the operator queues one again.
+	if _, err := e.svc.Dispatch(reconi.WithActor(ctx, reconi.Actor{Name: "t", Role: reconi.RoleLocal}), nil, service.DispatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := op.Outbox(ctx, reconi.OutboxFilter{State: "kept", ApplicationID: a.ID, Limit: 1})
+	must(err)
+	again, err := op.RetryMessages(ctx, []int64{kept[0].ID})
+	must(err)
+	if len(again) != 1 || again[0].ID != kept[0].ID || again[0].State != reconi.MessagePending {
+		t.Errorf("retry of message %d: %+v", kept[0].ID, again)
+	}
+
 	// The users not employed take their steps from the invitation.
 	for _, in := range users[:2] {
 		msgs, err := op.Outbox(ctx, reconi.OutboxFilter{To: in.Email, Channel: "email", ApplicationID: a.ID, Limit: 1})

@@ -203,6 +203,22 @@ func (e *env) submitted(kvk string, employed bool) (appID int64, u reconi.User, 
 	return id, u, e.invitationToken(u)
 }
 
+// keptInvitation submits a fresh application for kvk and runs the
+// dispatcher with no delivery configured: its invitation email is kept, so
+// it can be sent again.
+func (e *env) keptInvitation(kvk string) reconi.Message {
+	e.t.Helper()
+	_, u, _ := e.submitted(kvk, true)
+	if _, err := e.svc.Dispatch(local, nil, service.DispatchOptions{}); err != nil {
+		e.t.Fatal(err)
+	}
+	ms, err := e.svc.Outbox(local, reconi.OutboxFilter{To: u.Email, Channel: string(reconi.ChannelEmail), State: string(reconi.MessageKept)})
+	if err != nil || len(ms) != 1 {
+		e.t.Fatalf("kept invitations to %s: %d, %v", u.Email, len(ms), err)
+	}
+	return ms[0]
+}
+
 var inviteLink = regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`)
 
 func (e *env) invitationToken(u reconi.User) string {

@@ -306,7 +306,8 @@ func FuzzAPIWizard(f *testing.F) {
 	}, nil)
 }
 
-// FuzzAPIOperator: identification results and the final check.
+// FuzzAPIOperator: identification results, the final check and the outbox
+// retry.
 func FuzzAPIOperator(f *testing.F) {
 	user := func(id int64, rest string) string { return "/v1/users/" + strconv.FormatInt(id, 10) + rest }
 	fuzzFamily(f, func(fx *fuzzFixture) []fuzzRoute {
@@ -314,11 +315,13 @@ func FuzzAPIOperator(f *testing.F) {
 			{method: "POST", path: user(fx.pending, "/identification"), token: fx.operator},
 			{method: "POST", path: user(fx.final, "/approve"), token: fx.operator},
 			{method: "POST", path: user(fx.final, "/reject"), token: fx.operator},
+			{method: "POST", path: "/v1/outbox/retry", token: fx.operator},
 		}
 	}, map[int][]string{
 		0: {`{"result":"passed","note":"in person"}`, `{"result":"PASSED"}`, `{"result":"failed","note":"` + strings.Repeat("é", 300) + `"}`},
 		1: {`{}`},
 		2: {`{"reason":"the document did not match"}`, `{"reason":"   "}`, `{"reason":["x"]}`},
+		3: {`{"ids":[1]}`, `{"ids":[]}`, `{"ids":[1,1,2]}`, `{"ids":[-1,0]}`, `{"ids":[1e30]}`, `{"ids":"1"}`, `{"ids":null,"all":true}`},
 	}, nil)
 }
 

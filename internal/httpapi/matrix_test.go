@@ -188,7 +188,11 @@ func TestRoleMatrix(t *testing.T) {
 		}},
 		"GET /v1/outbox":      {operatorOnly.with(200), get("/v1/outbox?channel=email&limit=5")},
 		"GET /v1/outbox/{id}": {operatorOnly.with(200), get("/v1/outbox/" + strconv.FormatInt(msgs[0].ID, 10))},
-		"GET /v1/users":       {readA.with(200), get("/v1/users?application_id=" + strconv.FormatInt(usersA[0].ApplicationID, 10))},
+		"POST /v1/outbox/retry": {operatorOnly.with(200), func(e *env) request {
+			m := e.keptInvitation(orgA)
+			return request{method: "POST", path: "/v1/outbox/retry", body: map[string][]int64{"ids": {m.ID}}}
+		}},
+		"GET /v1/users": {readA.with(200), get("/v1/users?application_id=" + strconv.FormatInt(usersA[0].ApplicationID, 10))},
 	}
 
 	// Every status the matrix sees is one the document promises.

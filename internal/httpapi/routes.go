@@ -238,6 +238,16 @@ func (s *Server) routes() []Route {
 		out, err := b.Outbox(r.Context(), f)
 		return http.StatusOK, out, err
 	})
+	on("POST", "/v1/outbox/retry", write, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+		var in struct {
+			IDs []int64 `json:"ids"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		out, err := b.RetryMessages(r.Context(), in.IDs)
+		return http.StatusOK, out, err
+	})
 	on("GET", "/v1/outbox/{id}", read, withID(func(id int64, r *http.Request) (int, any, error) {
 		m, err := b.Message(r.Context(), id)
 		return http.StatusOK, m, err

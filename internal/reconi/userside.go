@@ -29,7 +29,13 @@ type UserSide interface {
 	// The outbox: every email and SMS, as written.
 	Outbox(ctx context.Context, f OutboxFilter) ([]Message, error)
 	Message(ctx context.Context, id int64) (*Message, error)
+	// RetryMessages queues failed or kept messages for delivery again, all
+	// or none, and returns them as queued: at most MaxRetryMessages at once.
+	RetryMessages(ctx context.Context, ids []int64) ([]Message, error)
 }
+
+// MaxRetryMessages is how many messages one RetryMessages call may name.
+const MaxRetryMessages = 1000
 
 // Invitation is what the user sees behind the link in the email.
 type Invitation struct {

@@ -616,3 +616,111 @@ func TestDispatchDropsExpiredCodes(t *testing.T) {
 		t.Errorf("state %s, error %q; want failed because the code expired", m.State, m.LastError)
 	}
 }
+
+// RetryMessages sends failed and kept messages again, all or none, and
+// never a delivered one or a dead code.
+func TestRetryMessages(t *testing.T) {
+	f := newOutboxFixture(t)
+	srv := notifytest.NewSMTPServer(t)
+	app := f.submit(t, "69599084", "", outboxUser{"anna@example.nl", true}, outboxUser{"bram@example.nl", true})
+	senders := smtpSenders(t, srv)
+	srv.RefuseNext(2, 550)
+	if res := f.dispatch(t, senders, service.DispatchOptions{}); res != (service.DispatchResult{Failed: 2}) {
+		t.Fatalf("%+v, want 2 failed", res)
+	}
+	failed := f.outbox(t)
+	ids := []int64{failed[0].ID, failed[1].ID}
+
+	manager := reconi.WithActor(context.Background(), reconi.Actor{Name: "m", Role: reconi.RoleManager, Orgs: []reconi.KVK{"69599084"}})
+	if _, err := f.svc.RetryMessages(manager, ids); reconi.ErrorKind(err) != reconi.KindForbidden {
+		t.Errorf("a manager retried: %v, want forbidden", err)
+	}
+	for _, c := range []struct {
+		ids  []int64
+		kind reconi.Kind
+		want string
+	}{
+		{nil, reconi.KindInvalid, "ids: name at least one"},
+		{[]int64{ids[0], 99999}, reconi.KindNotFound, "message 99999 not found"},
+	} {
+		_, err := f.svc.RetryMessages(f.ctx, c.ids)
+		if reconi.ErrorKind(err) != c.kind || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("retry %v: %v, want %s containing %q", c.ids, err, c.kind, c.want)
+		}
+	}
+	if m := f.stored(t, ids[0]); m.State != reconi.MessageFailed {
+		t.Fatalf("after a refused retry, message %d is %s; want it failed still (all or none)", ids[0], m.State)
+	}
+
+	got, err := f.svc.RetryMessages(f.ctx, []int64{ids[0], ids[1], ids[0]})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("retry: %d messages, %v; want 2", len(got), err)
+	}
+	for _, m := range got {
+		if m.State != reconi.MessagePending || m.Attempts != 0 || m.LastError != "" {
+			t.Errorf("returned message %d: %s, %d attempts, error %q", m.ID, m.State, m.Attempts, m.LastError)
+		}
+	}
+	if res := f.dispatch(t, senders, service.DispatchOptions{}); res != (service.DispatchResult{Sent: 2}) {
+		t.Fatalf("dispatch after retry: %+v, want 2 sent", res)
+	}
+	// The link in the late email still works.
+	if _, err := f.svc.Invitation(context.Background(), tokenFrom(t, srv, "anna@example.nl")); err != nil {
+		t.Errorf("the invitation sent again does not open: %v", err)
+	}
+	_, err = f.svc.RetryMessages(f.ctx, ids[:1])
+	if reconi.ErrorKind(err) != reconi.KindConflict || !strings.Contains(err.Error(), "is sent") {
+		t.Errorf("retry of a sent message: %v, want a conflict saying it is sent", err)
+	}
+	history, err := f.svc.History(f.ctx, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var retries []string
+	for _, ev := range history {
+		if strings.Contains(ev.Reason, "sent again") {
+			retries = append(retries, ev.Email+" by "+ev.Actor)
+		}
+	}
+	if fmt.Sprint(retries) != "[anna@example.nl by t bram@example.nl by t]" {
+		t.Errorf("retries in the history: %v", retries)
+	}
+}
+
+// A kept message (written before delivery was configured) goes out once
+// retried; an SMS whose code expired is refused.
+func TestRetryKeptAndExpired(t *testing.T) {
+	f := newOutboxFixture(t)
+	f.submit(t, "69599084", "", outboxUser{"anna@example.nl", true})
+	if res := f.dispatch(t, nil, service.DispatchOptions{}); res != (service.DispatchResult{Kept: 1}) {
+		t.Fatalf("%+v, want 1 kept", res)
+	}
+	kept := f.outbox(t)[0]
+	srv := notifytest.NewSMTPServer(t)
+	if _, err := f.svc.RetryMessages(f.ctx, []int64{kept.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if res := f.dispatch(t, smtpSenders(t, srv), service.DispatchOptions{}); res != (service.DispatchResult{Sent: 1}) {
+		t.Fatalf("%+v, want the kept invitation sent", res)
+	}
+	tokenFrom(t, srv, "anna@example.nl")
+
+	smsCode(t, f, srv, "68750110", "bram@example.nl", true)
+	sms, err := f.svc.Outbox(f.ctx, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
+	if err != nil || len(sms) != 1 {
+		t.Fatalf("%d SMS (%v), want 1", len(sms), err)
+	}
+	if res := f.dispatch(t, nil, service.DispatchOptions{}); res.Kept != 1 {
+		t.Fatalf("%+v, want the SMS kept", res)
+	}
+	f.clock.Advance(5 * time.Minute)
+	if _, err := f.svc.RetryMessages(f.ctx, []int64{sms[0].ID}); err != nil {
+		t.Errorf("retry of a live code: %v", err)
+	}
+	f.dispatch(t, nil, service.DispatchOptions{}) // kept again
+	f.clock.Advance(6 * time.Minute)
+	_, err = f.svc.RetryMessages(f.ctx, []int64{sms[0].ID})
+	if reconi.ErrorKind(err) != reconi.KindConflict || !strings.Contains(err.Error(), "expired") {
+		t.Errorf("retry of an expired code: %v, want a conflict saying it expired", err)
+	}
+}

@@ -33,8 +33,8 @@ type Service struct {
 	now   func() time.Time
 	terms reconi.Terms
 	us    UserSideConfig
-	// enqueued counts messages this process wrote to the outbox, so an
-	// embedded command delivers only when it wrote some.
+	// enqueued counts messages this process wrote to the outbox or queued
+	// again, so an embedded command delivers only when it did.
 	enqueued atomic.Int64
 }
 

@@ -107,6 +107,10 @@ type Tx interface {
 	// KeepPending marks every due, unclaimed pending message of a channel
 	// kept, in one statement: the channel has no delivery configured.
 	KeepPending(ch reconi.Channel, now time.Time) (int64, error)
+	// RequeueMessage makes a message in state from pending again, due at
+	// now, with no attempts and no error; it returns false when the message
+	// was not in state from any more.
+	RequeueMessage(id int64, from reconi.MessageState, now time.Time) (bool, error)
 	// FinishMessage records the outcome of one delivery attempt, if the
 	// caller's lease (m.LockedUntil) still holds; otherwise it returns
 	// ErrConflict and changes nothing, as another dispatcher owns it now.

@@ -283,6 +283,16 @@ func (t *Tx) KeepPending(ch reconi.Channel, now time.Time) (int64, error) {
 	return res.RowsAffected()
 }
 
+func (t *Tx) RequeueMessage(id int64, from reconi.MessageState, now time.Time) (bool, error) {
+	res, err := t.tx.Exec(`UPDATE outbox SET state = 'pending', attempts = 0, last_error = '', next_attempt_at = $1,
+		locked_until = 0 WHERE id = $2 AND state = $3`, micro(now), id, from)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
 func (t *Tx) FinishMessage(m store.Message) error {
 	var sent sql.NullInt64
 	if m.SentAt != nil {

@@ -61,6 +61,7 @@ var suite = []suiteCase{
 	{"SetUserStateMovesOnce", testSetUserState},
 	{"ClaimMessagesNeverTwice", testClaimMessages},
 	{"FinishMessageNeedsTheLease", testFinishMessage},
+	{"RequeueMessageOnlyFromItsState", testRequeueMessage},
 	{"IdempotencyKeyHasOneOwner", testIdempotencyKey},
 	{"OTPAttemptsAreCountedExactly", testOTPAttempts},
 	{"ApplicationsCountUsersByState", testApplications},
@@ -484,6 +485,58 @@ func testFinishMessage(t *testing.T, stores func(int) []store.Store) {
 	}
 	if m.State != reconi.MessageSent || m.Body != "link" || m.LastError != "" || m.LockedUntil.UnixMicro() != 0 {
 		t.Fatalf("message after both outcomes: %+v; want the owner's (sent, body redacted)", m)
+	}
+}
+
+// testRequeueMessage: a failed message goes back to pending, due and
+// claimable, with no attempts or error; requeueing it twice at once from
+// two stores succeeds once.
+func testRequeueMessage(t *testing.T, stores func(int) []store.Store) {
+	sts := stores(2)
+	id := insertMessages(t, sts[0], 1, t0)[0]
+	var ms []store.Message
+	if err := sts[0].Update(ctx, func(tx store.Tx) (err error) { ms, err = tx.ClaimMessages(t0, t0.Add(time.Minute), 1); return err }); err != nil || len(ms) != 1 {
+		t.Fatalf("claim: %d messages, %v", len(ms), err)
+	}
+	failed := ms[0]
+	failed.State, failed.Attempts, failed.LastError = reconi.MessageFailed, 5, "550 mailbox unavailable"
+	if err := sts[0].Update(ctx, func(tx store.Tx) error { return tx.FinishMessage(failed) }); err != nil {
+		t.Fatal(err)
+	}
+
+	later := t0.Add(time.Hour)
+	if err := sts[0].Update(ctx, func(tx store.Tx) error {
+		ok, err := tx.RequeueMessage(id, reconi.MessageKept, later)
+		if err == nil && ok {
+			return errors.New("requeued from kept, but the message is failed")
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	oks := make([]bool, 2)
+	parallel(t, 2, func(i int) error {
+		return sts[i].Update(ctx, func(tx store.Tx) (err error) {
+			oks[i], err = tx.RequeueMessage(id, reconi.MessageFailed, later)
+			return err
+		})
+	})
+	if count(oks) != 1 {
+		t.Fatalf("requeued by %d of two concurrent calls, want 1", count(oks))
+	}
+	var m *store.Message
+	if err := sts[1].View(ctx, func(tx store.Tx) (err error) { m, err = tx.MessageByID(id); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if m.State != reconi.MessagePending || m.Attempts != 0 || m.LastError != "" || m.Body != "secret link" ||
+		!m.NextAttemptAt.Equal(later.Truncate(time.Microsecond)) || m.LockedUntil.UnixMicro() != 0 {
+		t.Fatalf("requeued message: %+v; want pending, due at %v, no attempts or error, body kept", m, later)
+	}
+	if err := sts[1].Update(ctx, func(tx store.Tx) (err error) {
+		ms, err = tx.ClaimMessages(later, later.Add(time.Minute), 10)
+		return err
+	}); err != nil || len(ms) != 1 {
+		t.Fatalf("claim after requeue: %d messages, %v; want it due", len(ms), err)
 	}
 }
 
