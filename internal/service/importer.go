@@ -61,11 +61,6 @@ func (s *Service) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt
 		if err != nil {
 			return err
 		}
-		w, err := tx.UserWriter(a.ID)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
 		now := s.now()
 		bad := &reconi.Error{Kind: reconi.KindInvalid}
 		report := func(rows ...reconi.RowError) {
@@ -78,7 +73,26 @@ func (s *Service) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt
 			}
 		}
 		badRows := 0
+		insert := make([]store.UserRow, 0, importBatchSize)
 		err = s.validateRows(ctx, cr, now, func(b *importBatch) error {
+			// Every row with a usable email is inserted, valid or not, so
+			// that duplicates further down are found (also of a bad row);
+			// the rollback undoes them all. One call per batch: on
+			// PostgreSQL a round trip per row would dominate.
+			insert = insert[:0]
+			for i := range b.rows {
+				u := &b.users[i]
+				if u.Email == "" {
+					continue
+				}
+				u.ApplicationID, u.State, u.UpdatedAt = a.ID, reconi.UserDraft, now.UTC()
+				insert = append(insert, store.UserRow{User: u, Line: b.rows[i].Line})
+			}
+			added, err := tx.InsertUsers(a.ID, insert)
+			if err != nil {
+				return err
+			}
+			next := 0 // the next row of insert, and of added
 			for i := range b.rows {
 				res.Rows++
 				u := &b.users[i]
@@ -86,16 +100,13 @@ func (s *Service) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt
 				if invalid {
 					badRows++
 					report(b.errs[i]...)
-					if u.Email == "" {
-						continue
-					}
 				}
-				u.ApplicationID, u.State, u.UpdatedAt = a.ID, reconi.UserDraft, now.UTC()
-				// Every row with a usable email is inserted, valid or not and
-				// even after a bad one, so that duplicates further down are
-				// found (also of a bad row); the rollback undoes them all.
-				err := w.Insert(u, b.rows[i].Line)
-				if errors.Is(err, store.ErrConflict) {
+				if u.Email == "" {
+					continue
+				}
+				ok := added[next]
+				next++
+				if !ok {
 					if !invalid {
 						badRows++
 					}
@@ -110,9 +121,6 @@ func (s *Service) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt
 					}
 					report(reconi.RowError{Line: b.rows[i].Line, Field: "email", Value: u.Email, Message: msg})
 					continue
-				}
-				if err != nil {
-					return err
 				}
 				if !invalid {
 					res.Added++

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -190,15 +189,12 @@ func (s *Service) AddUser(ctx context.Context, appID int64, in reconi.NewUser) (
 			return err
 		}
 		u.ApplicationID, u.State, u.UpdatedAt = a.ID, reconi.UserDraft, s.now().UTC()
-		w, err := tx.UserWriter(a.ID)
+		added, err := tx.InsertUsers(a.ID, []store.UserRow{{User: &u}})
 		if err != nil {
 			return err
 		}
-		defer w.Close()
-		if err := w.Insert(&u, 0); errors.Is(err, store.ErrConflict) {
+		if !added[0] {
 			return reconi.Errorf(reconi.KindConflict, "%s is already a user of draft %d", u.Email, a.ID)
-		} else if err != nil {
-			return err
 		}
 		stored, err := tx.UserByEmail(a.ID, u.Email)
 		if err != nil {

