@@ -209,6 +209,9 @@ talks to a shared reconi server instead. The commands are the same.`,
 			return cfg, nil
 		}
 		c, err := config.Load(cfgFile, profile, pf, f.Getenv)
+		if err == nil && !f.NewProfile {
+			err = c.Check()
+		}
 		if err != nil {
 			return nil, reconi.Invalid("config", "%v", err)
 		}

@@ -351,7 +351,7 @@ func TestProfileSelectsDatabase(t *testing.T) {
 		"69599084\n", "")
 
 	s.Run("--profile", "nope", "org", "list").Expect(t, cmd.ExitInvalid, "",
-		"error: config: profile \"nope\" is not defined in "+s.ConfigFile()+" (under profiles:)\n")
+		"error: config: profile \"nope\" is not defined in "+s.ConfigFile()+" (under profiles:); reconi auth login --profile nope creates it\n")
 }
 
 func TestConfigFile(t *testing.T) {

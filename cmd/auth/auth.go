@@ -32,12 +32,14 @@ func newCmdLogin(f *cmdutil.Factory) *cobra.Command {
 		Use:   "login --server URL --with-token",
 		Short: "Store a server and token in the profile",
 		Long: `Read a token from standard input, check it with the server, and store the
-server and token in the profile of the config file (mode 0600). Later commands
-of that profile talk to the server.`,
+server and token in the profile of the config file (mode 0600), creating the
+profile (and the file) when it does not exist yet. Later commands of that
+profile talk to the server: reconi --profile NAME ..., or RECONI_PROFILE.`,
 		Example: `  echo "$RECONI_TOKEN" | reconi auth login --server https://reconi.example.nl --with-token
   reconi auth login --server http://127.0.0.1:8080 --with-token --profile ci < token.txt`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.NewProfile = true // login is how a profile comes to be
 			if server == "" {
 				return cmdutil.FlagErrorf("--server is required")
 			}

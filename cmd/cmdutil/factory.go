@@ -26,8 +26,12 @@ type Factory struct {
 	IOStreams *output.IOStreams
 	Getenv    func(string) string
 	Now       func() time.Time
-	// Config resolves the configuration once the flags are parsed.
+	// Config resolves the configuration once the flags are parsed. It
+	// refuses a profile that is not defined, unless NewProfile is set.
 	Config func() (*config.Config, error)
+	// NewProfile lets Config name a profile not defined yet: set by the
+	// commands that create it (auth login).
+	NewProfile bool
 	// Backend opens the embedded backend or connects to a server, as the
 	// configuration says.
 	Backend func() (reconi.Backend, error)

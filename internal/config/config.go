@@ -66,6 +66,21 @@ type Config struct {
 	Profile string
 	// File is the config file path (it may not exist).
 	File string
+	// Undefined is set when Profile is neither the default nor listed under
+	// profiles: in File. Only a command that creates the profile (auth
+	// login) should go on with it; Check refuses it for the others.
+	Undefined bool
+}
+
+// Check returns an error naming the profile and the file when the profile
+// is not defined, so that a mistyped --profile never falls back to the
+// defaults (the local database) unnoticed.
+func (c *Config) Check() error {
+	if c.Undefined {
+		return fmt.Errorf("profile %q is not defined in %s (under profiles:); reconi auth login --profile %s creates it",
+			c.Profile, c.File, c.Profile)
+	}
+	return nil
 }
 
 // Env is what Load reads from the process environment; tests pass their own.
@@ -108,6 +123,7 @@ func Load(file, profile string, flags *pflag.FlagSet, getenv Env) (*Config, erro
 			v.SetDefault(k, fileV.Get(k))
 		}
 	}
+	undefined := false
 	if sub := fileV.Sub("profiles." + profile); sub != nil {
 		if err := v.MergeConfigMap(sub.AllSettings()); err != nil {
 			return nil, err
@@ -115,7 +131,7 @@ func Load(file, profile string, flags *pflag.FlagSet, getenv Env) (*Config, erro
 	} else if _, listed := fileV.GetStringMap("profiles")[profile]; !listed && profile != DefaultProfile {
 		// A profile listed with nothing under it ("work:") is defined, and
 		// empty.
-		return nil, fmt.Errorf("profile %q is not defined in %s (under profiles:)", profile, file)
+		undefined = true
 	}
 	// The environment is read through getenv rather than viper's
 	// AutomaticEnv so that tests never see the real environment.
@@ -131,7 +147,7 @@ func Load(file, profile string, flags *pflag.FlagSet, getenv Env) (*Config, erro
 			}
 		}
 	}
-	return &Config{v: v, Profile: profile, File: file}, nil
+	return &Config{v: v, Profile: profile, File: file, Undefined: undefined}, nil
 }
 
 func isNotFound(err error) bool {

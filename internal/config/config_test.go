@@ -170,107 +170,38 @@ func TestProfileSelectedInTheFile(t *testing.T) {
 	}
 }
 
+// An unknown profile loads, marked Undefined, so that auth login can create
+// it; Check refuses it for every other command.
 func TestUnknownProfile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "config.yaml")
 	writeFile(t, file, configYAML)
-	_, err := config.Load(file, "prod", nil, env{}.get)
-	if err == nil || !strings.Contains(err.Error(), `"prod"`) || !strings.Contains(err.Error(), file) {
-		t.Fatalf("an unknown profile: %v, want an error naming it and the file", err)
+	load := func(file, profile string, e env) error {
+		t.Helper()
+		c, err := config.Load(file, profile, nil, e.get)
+		if err != nil {
+			t.Fatalf("Load(%q): %v", profile, err)
+		}
+		return c.Check()
 	}
-	_, err = config.Load(filepath.Join(t.TempDir(), "missing.yaml"), "prod", nil, env{}.get)
-	if err == nil {
+	err := load(file, "prod", env{})
+	if err == nil || !strings.Contains(err.Error(), `"prod"`) || !strings.Contains(err.Error(), file) ||
+		!strings.Contains(err.Error(), "auth login --profile prod") {
+		t.Fatalf("an unknown profile: %v, want an error naming it, the file and how to create it", err)
+	}
+	if err := load(filepath.Join(t.TempDir(), "missing.yaml"), "prod", env{}); err == nil {
 		t.Fatal("an unknown profile without a config file must fail too")
 	}
-	_, err = config.Load(file, "", nil, env{"RECONI_PROFILE": "staging"}.get)
-	if err == nil || !strings.Contains(err.Error(), "staging") {
+	if err := load(file, "", env{"RECONI_PROFILE": "staging"}); err == nil || !strings.Contains(err.Error(), "staging") {
 		t.Fatalf("an unknown profile from RECONI_PROFILE: %v", err)
 	}
 	// The default profile needs no section.
-	if _, err := config.Load(file, config.DefaultProfile, nil, env{}.get); err != nil {
+	if err := load(file, config.DefaultProfile, env{}); err != nil {
 		t.Fatalf("the default profile: %v", err)
 	}
-}
-
-func TestBadConfigFile(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "config.yaml")
-	writeFile(t, file, "db: [unclosed\n")
-	_, err := config.Load(file, "", nil, env{}.get)
-	if err == nil || !strings.Contains(err.Error(), file) {
-		t.Fatalf("a malformed config file: %v, want an error naming it", err)
-	}
-}
-
-func TestXDGDirs(t *testing.T) {
-	xdg := env{"XDG_CONFIG_HOME": "/x/config", "XDG_DATA_HOME": "/x/data", "XDG_STATE_HOME": "/x/state", "HOME": "/home/jan"}
-	home := env{"HOME": "/home/jan"}
-	for _, tc := range []struct {
-		name string
-		fn   func(config.Env) string
-		xdg  string
-		home string
-	}{
-		{"config", config.ConfigDir, "/x/config/reconi", "/home/jan/.config/reconi"},
-		{"data", config.DataDir, "/x/data/reconi", "/home/jan/.local/share/reconi"},
-		{"state", config.StateDir, "/x/state/reconi", "/home/jan/.local/state/reconi"},
-	} {
-		if got := tc.fn(xdg.get); got != filepath.FromSlash(tc.xdg) {
-			t.Errorf("%s dir with XDG set = %q, want %q", tc.name, got, tc.xdg)
-		}
-		if got := tc.fn(home.get); got != filepath.FromSlash(tc.home) {
-			t.Errorf("%s dir from HOME = %q, want %q", tc.name, got, tc.home)
-		}
-	}
-}
-
-func TestEnvName(t *testing.T) {
-	for k, want := range map[string]string{
-		config.KeyDB: "RECONI_DB", config.KeySMTPHost: "RECONI_SMTP_HOST",
-		config.KeyIdentCallbackSecret: "RECONI_IDENTIFICATION_CALLBACK_SECRET", "public-url": "RECONI_PUBLIC_URL",
-	} {
-		if got := config.EnvName(k); got != want {
-			t.Errorf("EnvName(%q) = %q, want %q", k, got, want)
-		}
-	}
-}
-
-func TestSetProfileValues(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "sub", "config.yaml")
-	// A new file, created 0600 since it may hold a token.
-	if err := config.SetProfileValues(file, "work", map[string]string{"server": "https://work.example", "token": "secret"}); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(file)
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("config file: %v, mode %v; want 0600", err, fi.Mode().Perm())
-	}
-	c, err := config.Load(file, "work", nil, env{}.get)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Get(config.KeyServer) != "https://work.example" || c.Get(config.KeyToken) != "secret" {
-		t.Errorf("server %q, token %q", c.Get(config.KeyServer), c.Get(config.KeyToken))
-	}
-
-	// An existing file keeps its comments and other settings; an empty
-	// value removes a key.
-	writeFile(t, file, "# mine\ndb: /top/reconi.db\nprofiles:\n  work:\n    token: old\n    draft: \"7\"\n")
-	if err := config.SetProfileValues(file, "work", map[string]string{"token": "", "server": "https://new.example"}); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(file)
-	if !strings.Contains(string(b), "# mine") {
-		t.Errorf("the comment was lost:\n%s", b)
-	}
-	if c, err = config.Load(file, "work", nil, env{}.get); err != nil {
-		t.Fatal(err)
-	}
-	for k, want := range map[string]string{config.KeyDB: "/top/reconi.db", config.KeyToken: "", config.KeyServer: "https://new.example", config.KeyDraft: "7"} {
-		if got := c.Get(k); got != want {
-			t.Errorf("%s = %q, want %q\n%s", k, got, want, b)
-		}
-	}
-	if entries, _ := os.ReadDir(filepath.Dir(file)); len(entries) != 1 {
-		t.Errorf("temporary files left beside the config: %v", entries)
+	// The file's top level still applies to a profile about to be created.
+	c, err := config.Load(file, "prod", nil, env{}.get)
+	if err != nil || !c.Undefined || c.Profile != "prod" {
+		t.Fatalf("Load(prod) = %+v, %v; want it marked undefined", c, err)
 	}
 }
 
@@ -289,7 +220,10 @@ func TestEmptyProfileIsDefined(t *testing.T) {
 	if got := cfg.Get(config.KeyDB); got != "/top.db" {
 		t.Errorf("db = %q, want the file's top level /top.db", got)
 	}
-	if _, err := config.Load(file, "home", nil, func(string) string { return "" }); err == nil {
-		t.Error("Load with a profile that is not listed: no error")
+	if err := cfg.Check(); err != nil {
+		t.Errorf("Check of an empty profile: %v", err)
+	}
+	if home, err := config.Load(file, "home", nil, func(string) string { return "" }); err != nil || home.Check() == nil {
+		t.Errorf("Load with a profile that is not listed: %v, and Check passes", err)
 	}
 }
