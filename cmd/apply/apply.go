@@ -90,6 +90,12 @@ progress bar on stderr when that is a terminal.`,
 				}
 				opts.NotifyEmail = cfg.Get(config.KeyEmail)
 			}
+			if opts.NotifyEmail != "" {
+				// Before anything is asked or written.
+				if _, err := reconi.ParseNotifyEmail(opts.NotifyEmail); err != nil {
+					return err
+				}
+			}
 			if opts.File != "" {
 				if cmd.Flags().Changed("draft") {
 					return cmdutil.FlagErrorf("--draft cannot be used with -f: apply -f starts a draft of its own")
@@ -148,6 +154,11 @@ func applyRun(ctx context.Context, opts *Options) error {
 	if a.State != reconi.AppDraft {
 		return reconi.Errorf(reconi.KindConflict, "application %d was already submitted on %s", a.ID,
 			a.SubmittedAt.Format("2006-01-02 15:04 MST"))
+	}
+	if err := a.Incomplete(len(a.Users)); err != nil {
+		// Before the summary and the question: nobody is asked to agree
+		// to a draft that cannot be submitted.
+		return err
 	}
 	terms, err := b.Terms(ctx)
 	if err != nil {

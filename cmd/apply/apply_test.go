@@ -304,5 +304,9 @@ func TestApplyIncompleteDraft(t *testing.T) {
 		"--phone", "0612345678", "--employed=true")
 	s.Run("apply", "--agree-terms", "-o", "json").Expect(t, cmd.ExitInvalid, "",
 		"error: permissions: draft 1 has no permissions or validity yet: set them with reconi permissions set\n")
+	// On a terminal, nobody is shown a summary or asked to agree to a
+	// draft that cannot be submitted: the answer "y" is never read.
+	s.RunWith(cmdtest.Options{TTY: true, Stdin: "y\n"}, "apply").Expect(t, cmd.ExitInvalid, "",
+		"error: permissions: draft 1 has no permissions or validity yet: set them with reconi permissions set\n")
 	s.Run("status", "--jq", ".[].state").Expect(t, cmd.ExitOK, "draft\n", "")
 }

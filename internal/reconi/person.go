@@ -13,6 +13,17 @@ import (
 // country code.
 const DefaultPhoneRegion = "NL"
 
+// ParseNotifyEmail validates the address that receives a manager's receipt
+// and confirmations (Submission.NotifyEmail), as ParseEmail does, naming the
+// field notify_email.
+func ParseNotifyEmail(s string) (string, error) {
+	e, err := ParseEmail(s)
+	if err != nil {
+		return "", Invalid("notify_email", "%s", strings.TrimPrefix(ErrorMessage(err), "email: "))
+	}
+	return e, nil
+}
+
 // ParseEmail validates a bare email address (no display name) whose domain has
 // a dot, and returns it with the domain in lower case.
 func ParseEmail(s string) (string, error) {

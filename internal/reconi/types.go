@@ -273,3 +273,17 @@ func (p *Permissions) String() string {
 	}
 	return "none: the users cannot log in anywhere yet"
 }
+
+// Incomplete says what a draft with total users still lacks before it can be
+// submitted (wizard step 10), or nil: the same check on both sides, so that
+// a command never asks a manager to agree to a draft the backend would
+// refuse.
+func (a *Application) Incomplete(total int) error {
+	if total == 0 {
+		return Invalid("users", "draft %d has no users: add them with reconi users add or reconi users import", a.ID)
+	}
+	if a.Permissions == nil {
+		return Invalid("permissions", "draft %d has no permissions or validity yet: set them with reconi permissions set", a.ID)
+	}
+	return nil
+}

@@ -415,9 +415,9 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 	}
 	var notify string
 	if in.NotifyEmail != "" {
-		e, err := reconi.ParseEmail(in.NotifyEmail)
+		e, err := reconi.ParseNotifyEmail(in.NotifyEmail)
 		if err != nil {
-			return nil, reconi.Invalid("notify_email", "%s", strings.TrimPrefix(reconi.ErrorMessage(err), "email: "))
+			return nil, err
 		}
 		notify = e
 	}
@@ -447,11 +447,8 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 		if err != nil {
 			return err
 		}
-		if total == 0 {
-			return reconi.Invalid("users", "draft %d has no users: add them with reconi users add or reconi users import", a.ID)
-		}
-		if a.Permissions == nil {
-			return reconi.Invalid("permissions", "draft %d has no permissions or validity yet: set them with reconi permissions set", a.ID)
+		if err := a.Incomplete(int(total)); err != nil {
+			return err
 		}
 		// The catalogue may have changed since step 9: check again.
 		cat, err := tx.Catalogue()
