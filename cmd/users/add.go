@@ -3,6 +3,7 @@ package users
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,7 +50,7 @@ answer; without one (or with --no-input, or CI=true) every flag but
 				}
 			}
 			if len(missing) > 0 && !f.IOStreams.CanPrompt() {
-				return cmdutil.FlagErrorf("missing %v: every user needs a name, email, mobile number and whether they are employed", missing)
+				return cmdutil.FlagErrorf("missing %s: every user needs a name, email, mobile number and whether they are employed", strings.Join(missing, ", "))
 			}
 			if err := opts.Output.Validate(); err != nil {
 				return err

@@ -56,7 +56,7 @@ func TestAddAsksWhatIsMissing(t *testing.T) {
 func TestAddDoesNotAsk(t *testing.T) {
 	t.Parallel()
 	s := newDraft(t)
-	const missing = "error: missing [--email --phone --employed]: every user needs a name, email, mobile number and whether they are employed\n" +
+	const missing = "error: missing --email, --phone, --employed: every user needs a name, email, mobile number and whether they are employed\n" +
 		"Run 'reconi users add --help' for usage.\n"
 	args := []string{"users", "add", "--first-name", "Jan", "--last-name", "Jansen"}
 	s.RunWith(cmdtest.Options{Stdin: "x\n"}, args...).Expect(t, cmd.ExitUsage, "", missing)

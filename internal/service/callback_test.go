@@ -84,6 +84,11 @@ func toIdentification(t *testing.T, f *outboxFixture, srv *notifytest.SMTPServer
 	if inv.User.State != reconi.UserIdentificationPending {
 		t.Fatalf("after ordering: %s, want identification_pending", inv.User.State)
 	}
+	// Ordering again says so, rather than asking for a phone check.
+	if _, err := f.svc.Order(context.Background(), token); reconi.ErrorKind(err) != reconi.KindConflict ||
+		!strings.Contains(err.Error(), "already ordered (state identification_pending)") {
+		t.Fatalf("ordering twice: %v", err)
+	}
 
 	before := len(p.requests.Accepted())
 	f.dispatch(t, senders, service.DispatchOptions{})

@@ -148,7 +148,8 @@ func authorize(ctx context.Context, act action, kvk reconi.KVK) error {
 		return nil
 	case reconi.RoleManager, reconi.RoleHelpdesk:
 		if act == actOperator {
-			return reconi.Errorf(reconi.KindForbidden, "only an operator may change the broker's data (register, catalogue, prices)")
+			return reconi.Errorf(reconi.KindForbidden, "only an operator may do this: the broker's register, catalogue and prices, "+
+				"identification results, final checks and the outbox; a %s token may not", a.Role)
 		}
 		if act == actWizard && a.Role == reconi.RoleHelpdesk {
 			return reconi.Errorf(reconi.KindForbidden, "a helpdesk token reads status and users; it changes nothing")

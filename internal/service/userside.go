@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -379,6 +380,9 @@ func (s *Service) VerifyCode(ctx context.Context, token, code string) (*reconi.I
 func (s *Service) Order(ctx context.Context, token string) (*reconi.Invitation, error) {
 	return s.userStep(ctx, token, func(tx store.Tx, u *reconi.User, now time.Time) error {
 		if u.State != reconi.UserPhoneVerified {
+			if i, ordered := slices.Index(reconi.UserStates, u.State), slices.Index(reconi.UserStates, reconi.UserOrdered); i >= ordered {
+				return reconi.Errorf(reconi.KindConflict, "this request was already ordered (state %s)", u.State)
+			}
 			return reconi.Errorf(reconi.KindConflict, "the order needs a verified phone number first (state %s)", u.State)
 		}
 		a, err := tx.Application(u.ApplicationID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reconi/reconi/internal/reconi"
@@ -222,6 +223,9 @@ func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) err
 			return err
 		}
 		if u == nil {
+			if _, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(email), "#"), 10, 64); err == nil {
+				return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d: name the user by email (reconi users list)", email, a.ID)
+			}
 			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d", email, a.ID)
 		}
 		if err := tx.DeleteUser(u.ID); err != nil {
