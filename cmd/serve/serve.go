@@ -54,7 +54,7 @@ func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 	opts := &Options{IO: f.IOStreams, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT] [--db PATH] [--tls-cert FILE --tls-key FILE]",
-		Short: "Serve the local database as a JSON API for a team",
+		Short: "Serve the backend (SQLite or PostgreSQL) as a JSON API, with the invitation pages",
 		Long: `Serve the whole reconi backend as a JSON HTTP API under /v1, on the database
 given by --db (or RECONI_DB). Point the CLI at it with --server URL or
 'reconi auth login'. Every request needs a token: create them on this machine
@@ -93,7 +93,7 @@ accepting requests and lets those in flight finish.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "`address` to listen on")
+	fl.StringVar(&opts.Addr, "addr", defaultAddr, "`address` to listen on")
 	fl.StringVar(&opts.TLSCert, "tls-cert", "", "TLS certificate `file` (PEM)")
 	fl.StringVar(&opts.TLSKey, "tls-key", "", "TLS private key `file` (PEM)")
 	fl.StringVar(&opts.LogFormat, "log-format", "json", "log `format`: json or text")
@@ -107,6 +107,9 @@ accepting requests and lets those in flight finish.`,
 	fl.DurationVar(&opts.ShutdownGrace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on shutdown")
 	return cmd
 }
+
+// defaultAddr is where serve listens unless told otherwise.
+const defaultAddr = "127.0.0.1:8080"
 
 // Run serves until ctx is cancelled (SIGINT/SIGTERM), then shuts down
 // gracefully.
@@ -139,6 +142,11 @@ func Run(ctx context.Context, opts *Options) error {
 		handler = slog.NewTextHandler(opts.IO.ErrOut, nil)
 	}
 	logger := slog.New(handler)
+	if cfg.Get(config.KeyPublicURL) == "" && opts.Addr != defaultAddr {
+		// The links in invitation emails default to the default address.
+		logger.Warn("public_url is not set: invitation links point at "+service.DefaultPublicURL+
+			"/invite/...; set public_url (RECONI_PUBLIC_URL) to the address users reach this server at", "addr", opts.Addr)
+	}
 	api := httpapi.New(svc, service.NewAccess(st, f.Now), httpapi.Options{
 		Logger:         logger,
 		MaxBodyBytes:   opts.MaxBodyBytes,

@@ -239,6 +239,11 @@ func TestGracefulShutdown(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
 		t.Errorf("no stopped line in the log:\n%s", logs)
 	}
+	// Another address than the default and no public_url: the invitation
+	// links would point elsewhere, and the log says so.
+	if !strings.Contains(logs.String(), `"level":"WARN","msg":"public_url is not set: invitation links point at http://127.0.0.1:8080/invite/...`) {
+		t.Errorf("no warning about public_url in the log:\n%s", logs)
+	}
 	if strings.Contains(logs.String(), token) {
 		t.Errorf("the log holds the token:\n%s", logs)
 	}

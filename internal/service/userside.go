@@ -33,9 +33,13 @@ type UserSideConfig struct {
 	MaxSendsPerHour int
 }
 
+// DefaultPublicURL is where invitation links point when public_url is not
+// set: reconi serve's default address.
+const DefaultPublicURL = "http://127.0.0.1:8080"
+
 // DefaultUserSide are the limits DOMAIN.md and the issue name.
 var DefaultUserSide = UserSideConfig{
-	PublicURL:         "http://127.0.0.1:8080",
+	PublicURL:         DefaultPublicURL,
 	InvitationTTL:     30 * 24 * time.Hour,
 	IdentificationTTL: 30 * 24 * time.Hour,
 	CodeTTL:           10 * time.Minute,
