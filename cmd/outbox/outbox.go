@@ -77,13 +77,11 @@ user_id, created_at and sent_at.
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fl := &opts.Filter
-			fl.Channel = strings.ToLower(strings.TrimSpace(fl.Channel))
-			if fl.Channel != "" && !slices.Contains(channels, fl.Channel) {
-				return cmdutil.FlagErrorf("invalid value %q for --channel: want one of %s", fl.Channel, strings.Join(channels, ", "))
+			if err := choice("channel", &fl.Channel, channels, ""); err != nil {
+				return err
 			}
-			fl.State = strings.ToLower(strings.TrimSpace(fl.State))
-			if fl.State != "" && !slices.Contains(states, fl.State) {
-				return cmdutil.FlagErrorf("invalid value %q for --state: want one of %s", fl.State, strings.Join(states, ", "))
+			if err := choice("state", &fl.State, states, ""); err != nil {
+				return err
 			}
 			if fl.Limit < 0 {
 				return cmdutil.FlagErrorf("invalid value %d for --limit: want 0 (no limit) or more", fl.Limit)
@@ -115,6 +113,19 @@ user_id, created_at and sent_at.
 	_ = cmd.RegisterFlagCompletionFunc("state", fixed(states))
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	return cmd
+}
+
+// choice lowers and trims the value of --flag and checks that it is empty
+// or one of allowed; want, when set, replaces "one of ..." in the error.
+func choice(flag string, v *string, allowed []string, want string) error {
+	*v = strings.ToLower(strings.TrimSpace(*v))
+	if *v == "" || slices.Contains(allowed, *v) {
+		return nil
+	}
+	if want == "" {
+		want = "one of " + strings.Join(allowed, ", ")
+	}
+	return cmdutil.FlagErrorf("invalid value %q for --%s: want %s", *v, flag, want)
 }
 
 func fixed(values []string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

@@ -75,13 +75,14 @@ Only operators and the local user may do this.`,
 					}
 				}
 			}
-			fl.State = strings.ToLower(strings.TrimSpace(fl.State))
-			if !slices.Contains(retryStates, fl.State) {
-				return cmdutil.FlagErrorf("invalid value %q for --state: want failed or kept (only those are sent again)", fl.State)
+			if err := choice("state", &fl.State, retryStates, "failed or kept (only those are sent again)"); err != nil {
+				return err
 			}
-			fl.Channel = strings.ToLower(strings.TrimSpace(fl.Channel))
-			if fl.Channel != "" && !slices.Contains(channels, fl.Channel) {
-				return cmdutil.FlagErrorf("invalid value %q for --channel: want one of %s", fl.Channel, strings.Join(channels, ", "))
+			if fl.State == "" {
+				return cmdutil.FlagErrorf("--state is empty: want failed or kept")
+			}
+			if err := choice("channel", &fl.Channel, channels, ""); err != nil {
+				return err
 			}
 			if app != "" {
 				id, err := cmdutil.ParseID("app", app)
