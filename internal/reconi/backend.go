@@ -44,90 +44,31 @@ type Backend interface {
 	UserSide
 }
 
-// NewOrganization registers an organisation.
-type NewOrganization struct {
-	KVK      string   `json:"kvk"`
-	Name     string   `json:"name"`
-	Branches []string `json:"branches,omitempty"`
-}
+// UserSide is what a user does from the invitation email, authorised by the
+// invitation token alone, and what operators and managers do afterwards.
+// Backend embeds it.
+type UserSide interface {
+	// The user's steps: check the details, confirm the phone (a code is sent
+	// by SMS), enter the code, order.
+	Invitation(ctx context.Context, token string) (*Invitation, error)
+	ConfirmDetails(ctx context.Context, token string) (*Invitation, error)
+	SendCode(ctx context.Context, token string) (*Invitation, error)
+	VerifyCode(ctx context.Context, token, code string) (*Invitation, error)
+	Order(ctx context.Context, token string) (*Invitation, error)
 
-// ServiceFilter narrows the catalogue; empty fields match everything.
-type ServiceFilter struct {
-	// Level keeps the services a means at this level may use.
-	Level    string `json:"level,omitempty"`
-	Provider string `json:"provider,omitempty"`
-}
+	// Operators: identification results and the final check.
+	CompleteIdentification(ctx context.Context, userID int64, passed bool, note string) (*User, error)
+	Reviews(ctx context.Context) ([]Review, error)
+	Approve(ctx context.Context, userID int64) (*User, error)
+	Reject(ctx context.Context, userID int64, reason string) (*User, error)
 
-// NewDraft starts an application (wizard steps 3 to 6).
-type NewDraft struct {
-	KVK    string `json:"kvk"`
-	Level  string `json:"level"`
-	Branch string `json:"branch,omitempty"`
-}
+	// Managers: stop a request still in progress; "" cancels every open user.
+	Cancel(ctx context.Context, appID int64, email, reason string) (*Application, error)
 
-// NewUser is one user as entered; the backend validates every field.
-type NewUser struct {
-	FirstName   string `json:"first_name"`
-	LastName    string `json:"last_name"`
-	Email       string `json:"email"`
-	Phone       string `json:"phone"`
-	DateOfBirth string `json:"date_of_birth,omitempty"`
-	// Employed is required: it decides between issuing at once and
-	// identification first.
-	Employed *bool `json:"employed"`
-}
-
-// ImportOptions tune ImportUsers.
-type ImportOptions struct {
-	// DryRun validates every row and stores nothing.
-	DryRun bool `json:"dry_run"`
-}
-
-// ImportResult reports a successful import.
-type ImportResult struct {
-	Rows   int  `json:"rows"`
-	Added  int  `json:"added"`
-	DryRun bool `json:"dry_run"`
-	// IgnoredColumns are header cells that matched no known column.
-	IgnoredColumns []string `json:"ignored_columns,omitempty"`
-}
-
-// UserFilter selects users of one application, or of one organisation.
-type UserFilter struct {
-	ApplicationID int64  `json:"application_id,omitempty"`
-	KVK           string `json:"kvk,omitempty"`
-}
-
-// PermissionsInput is wizard step 9.
-type PermissionsInput struct {
-	// Direct false means "add permissions directly: no".
-	Direct        bool     `json:"direct"`
-	AllServices   bool     `json:"all_services,omitempty"`
-	Providers     []string `json:"providers,omitempty"`
-	Services      []string `json:"services,omitempty"`
-	ValidityYears int      `json:"validity_years"`
-}
-
-// Submission is wizard step 10.
-type Submission struct {
-	AgreeTerms bool `json:"agree_terms"`
-	// TermsVersion is the version the manager was shown; submitting fails
-	// when the terms changed since.
-	TermsVersion string `json:"terms_version"`
-	// MaxPriceCents, when set, refuses a quote whose total (VAT included) is
-	// above it.
-	MaxPriceCents *int64 `json:"max_price_cents,omitempty"`
-	// NotifyEmail receives the manager's receipt and confirmations.
-	NotifyEmail string `json:"notify_email,omitempty"`
-	// IdempotencyKey makes submitting safe to repeat: an application already
-	// submitted with the same key is returned as it is, not refused.
-	IdempotencyKey string `json:"idempotency_key,omitempty"`
-}
-
-// ApplicationFilter narrows "Applications in progress"; empty fields match
-// everything.
-type ApplicationFilter struct {
-	KVK   string `json:"kvk,omitempty"`
-	State string `json:"state,omitempty"`
-	Email string `json:"email,omitempty"`
+	// The outbox: every email and SMS, as written.
+	Outbox(ctx context.Context, f OutboxFilter) ([]Message, error)
+	Message(ctx context.Context, id int64) (*Message, error)
+	// RetryMessages queues failed or kept messages for delivery again, all
+	// or none, and returns them as queued: at most MaxRetryMessages at once.
+	RetryMessages(ctx context.Context, ids []int64) ([]Message, error)
 }

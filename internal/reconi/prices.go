@@ -7,6 +7,43 @@ import (
 	"strings"
 )
 
+// Quote is the price of an application, in integer euro cents.
+type Quote struct {
+	Lines []QuoteLine `json:"lines"`
+	// SubtotalCents excludes VAT; TotalCents includes it.
+	SubtotalCents int64  `json:"subtotal_cents"`
+	VATPercent    int64  `json:"vat_percent"`
+	VATCents      int64  `json:"vat_cents"`
+	TotalCents    int64  `json:"total_cents"`
+	Currency      string `json:"currency"`
+}
+
+// QuoteLine is one priced item of a quote.
+type QuoteLine struct {
+	Item        string `json:"item"`
+	Description string `json:"description"`
+	Quantity    int64  `json:"quantity"`
+	UnitCents   int64  `json:"unit_cents"`
+	TotalCents  int64  `json:"total_cents"`
+}
+
+// PriceList holds the configurable prices, in cents excluding VAT, keyed by
+// level and validity in years.
+type PriceList struct {
+	Currency   string                   `json:"currency" yaml:"currency"`
+	VATPercent int64                    `json:"vat_percent" yaml:"vat_percent"`
+	Means      map[Level]map[int]int64  `json:"means" yaml:"means"`
+	Permission map[Level]map[int]int64  `json:"permission" yaml:"permission"`
+	Identify   IdentificationPriceTable `json:"identification" yaml:"identification"`
+}
+
+// IdentificationPriceTable prices identification of users not employed by
+// the organisation.
+type IdentificationPriceTable struct {
+	RemoteCents            int64 `json:"remote_cents" yaml:"remote_cents"`
+	InPersonSurchargeCents int64 `json:"in_person_surcharge_cents" yaml:"in_person_surcharge_cents"`
+}
+
 // QuoteInput is what the price of an application depends on.
 type QuoteInput struct {
 	Level         Level

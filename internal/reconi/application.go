@@ -1,0 +1,75 @@
+package reconi
+
+import (
+	"time"
+)
+
+// AppState is the state of an application as a whole.
+type AppState string
+
+const (
+	AppDraft     AppState = "draft"
+	AppSubmitted AppState = "submitted"
+)
+
+// Application is a draft or submitted request to add users to an
+// organisation. A draft becomes an application when it is submitted.
+type Application struct {
+	ID            int64           `json:"id"`
+	State         AppState        `json:"state"`
+	Organization  OrgRef          `json:"organization"`
+	Level         Level           `json:"level"`
+	Branch        BranchNumber    `json:"branch"`
+	Users         []User          `json:"users"`
+	Permissions   *Permissions    `json:"permissions"`
+	ValidityYears int             `json:"validity_years"`
+	Quote         Quote           `json:"quote"`
+	Terms         *TermsAgreement `json:"terms"`
+	CreatedBy     string          `json:"created_by"`
+	CreatedAt     time.Time       `json:"created_at"`
+	SubmittedAt   *time.Time      `json:"submitted_at"`
+	// NotifyEmail receives the manager's emails about this application.
+	NotifyEmail string `json:"notify_email,omitempty"`
+	// IdempotencyKey is the key the application was submitted with, if any.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Warnings are advice about the request just made (a branch restriction,
+	// no permissions); they are not stored.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Incomplete says what a draft with total users still lacks before it can be
+// submitted (wizard step 10), or nil: the same check on both sides, so that
+// a command never asks a manager to agree to a draft the backend would
+// refuse.
+func (a *Application) Incomplete(total int) error {
+	if total == 0 {
+		return Invalid("users", "draft %d has no users: add them with reconi users add or reconi users import", a.ID)
+	}
+	if a.Permissions == nil {
+		return Invalid("permissions", "draft %d has no permissions or validity yet: set them with reconi permissions set", a.ID)
+	}
+	return nil
+}
+
+// NewDraft starts an application (wizard steps 3 to 6).
+type NewDraft struct {
+	KVK    string `json:"kvk"`
+	Level  string `json:"level"`
+	Branch string `json:"branch,omitempty"`
+}
+
+// Submission is wizard step 10.
+type Submission struct {
+	AgreeTerms bool `json:"agree_terms"`
+	// TermsVersion is the version the manager was shown; submitting fails
+	// when the terms changed since.
+	TermsVersion string `json:"terms_version"`
+	// MaxPriceCents, when set, refuses a quote whose total (VAT included) is
+	// above it.
+	MaxPriceCents *int64 `json:"max_price_cents,omitempty"`
+	// NotifyEmail receives the manager's receipt and confirmations.
+	NotifyEmail string `json:"notify_email,omitempty"`
+	// IdempotencyKey makes submitting safe to repeat: an application already
+	// submitted with the same key is returned as it is, not refused.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+}
