@@ -8,11 +8,9 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
@@ -101,96 +99,6 @@ func (s *Service) seed(ctx context.Context) error {
 	})
 }
 
-// parseTerms reads a terms file: YAML front matter (version, title) between
-// "---" lines, then the text.
-func parseTerms(b []byte) (reconi.Terms, error) {
-	var t reconi.Terms
-	rest, ok := bytes.CutPrefix(b, []byte("---\n"))
-	if !ok {
-		return t, errors.New("no front matter")
-	}
-	front, text, ok := bytes.Cut(rest, []byte("\n---\n"))
-	if !ok {
-		return t, errors.New("front matter not closed")
-	}
-	var meta struct{ Version, Title string }
-	if err := yaml.Unmarshal(front, &meta); err != nil {
-		return t, err
-	}
-	if meta.Version == "" {
-		return t, errors.New("no version")
-	}
-	return reconi.Terms{Version: meta.Version, Title: meta.Title, Text: string(bytes.TrimSpace(text))}, nil
-}
-
-// action is what an actor wants to do, for the role check.
-type action int
-
-const (
-	actRead     action = iota // status, users, applications
-	actWizard                 // drafts, users, permissions, submit
-	actOperator               // the broker's register, catalogue, prices
-)
-
-// authorize checks that the actor of ctx may act on organisation kvk (""
-// for requests not about one organisation). A manager or helpdesk asking about
-// an organisation it does not hold gets not-found, so the register does not
-// leak.
-func authorize(ctx context.Context, act action, kvk reconi.KVK) error {
-	a := reconi.ActorFrom(ctx)
-	switch a.Role {
-	case reconi.RoleLocal:
-		return nil
-	case reconi.RoleOperator:
-		if act == actWizard {
-			return reconi.Errorf(reconi.KindForbidden, "an operator token cannot run the wizard; use a manager token")
-		}
-		return nil
-	case reconi.RoleManager, reconi.RoleHelpdesk:
-		if act == actOperator {
-			return reconi.Errorf(reconi.KindForbidden, "only an operator may do this: the broker's register, catalogue and prices, "+
-				"identification results, final checks and the outbox; a %s token may not", a.Role)
-		}
-		if act == actWizard && a.Role == reconi.RoleHelpdesk {
-			return reconi.Errorf(reconi.KindForbidden, "a helpdesk token reads status and users; it changes nothing")
-		}
-		if kvk != "" && !mayAccess(a, kvk) {
-			return reconi.Errorf(reconi.KindNotFound, "organisation %s not found", kvk)
-		}
-		return nil
-	case "":
-		return reconi.Errorf(reconi.KindUnauthorized, "not logged in: run reconi auth login")
-	}
-	return reconi.Errorf(reconi.KindForbidden, "role %q may not do this", a.Role)
-}
-
-// mayAccess reports whether a may see organisation kvk. A helpdesk without
-// organisations sees all; a manager always has a list.
-func mayAccess(a reconi.Actor, kvk reconi.KVK) bool {
-	if a.Role == reconi.RoleLocal || a.Role == reconi.RoleOperator {
-		return true
-	}
-	if a.Role == reconi.RoleHelpdesk && len(a.Orgs) == 0 {
-		return true
-	}
-	return slices.Contains(a.Orgs, kvk)
-}
-
-// visibleOrgs returns the organisations a may list, or nil for all.
-func visibleOrgs(a reconi.Actor) []reconi.KVK {
-	if a.Role == reconi.RoleManager || (a.Role == reconi.RoleHelpdesk && len(a.Orgs) > 0) {
-		return append([]reconi.KVK{}, a.Orgs...)
-	}
-	return nil
-}
-
-func actorName(ctx context.Context) string {
-	if n := reconi.ActorFrom(ctx).Name; n != "" {
-		return n
-	}
-	return "unknown"
-}
-
 func (s *Service) view(ctx context.Context, fn func(store.Tx) error) error {
 	return wrap(s.store.View(ctx, fn))
 }
@@ -213,4 +121,60 @@ func wrap(err error) error {
 		return err
 	}
 	return fmt.Errorf("database: %w", err)
+}
+
+// UserSideConfig holds the limits of the user's side. Zero fields take the
+// defaults of DefaultUserSide.
+type UserSideConfig struct {
+	// PublicURL is where `reconi serve` is reached by users: invitation
+	// links start with it.
+	PublicURL         string
+	InvitationTTL     time.Duration
+	IdentificationTTL time.Duration
+	CodeTTL           time.Duration
+	MaxCodeAttempts   int
+	// ResendInterval is the least time between two codes; MaxSendsPerHour
+	// caps them over an hour.
+	ResendInterval  time.Duration
+	MaxSendsPerHour int
+}
+
+// DefaultPublicURL is where invitation links point when public_url is not
+// set: reconi serve's default address.
+const DefaultPublicURL = "http://127.0.0.1:8080"
+
+// DefaultUserSide are the limits DOMAIN.md and the issue name.
+var DefaultUserSide = UserSideConfig{
+	PublicURL:         DefaultPublicURL,
+	InvitationTTL:     30 * 24 * time.Hour,
+	IdentificationTTL: 30 * 24 * time.Hour,
+	CodeTTL:           10 * time.Minute,
+	MaxCodeAttempts:   5,
+	ResendInterval:    time.Minute,
+	MaxSendsPerHour:   5,
+}
+
+// WithUserSide sets the user's side limits.
+func WithUserSide(c UserSideConfig) Option {
+	return func(s *Service) {
+		d := DefaultUserSide
+		if c.PublicURL != "" {
+			d.PublicURL = strings.TrimRight(c.PublicURL, "/")
+		}
+		d.InvitationTTL = positiveOr(c.InvitationTTL, d.InvitationTTL)
+		d.IdentificationTTL = positiveOr(c.IdentificationTTL, d.IdentificationTTL)
+		d.CodeTTL = positiveOr(c.CodeTTL, d.CodeTTL)
+		d.MaxCodeAttempts = positiveOr(c.MaxCodeAttempts, d.MaxCodeAttempts)
+		d.ResendInterval = positiveOr(c.ResendInterval, d.ResendInterval)
+		d.MaxSendsPerHour = positiveOr(c.MaxSendsPerHour, d.MaxSendsPerHour)
+		s.us = d
+	}
+}
+
+// positiveOr is v when it is set (above zero), else the default d.
+func positiveOr[T int | time.Duration](v, d T) T {
+	if v > 0 {
+		return v
+	}
+	return d
 }

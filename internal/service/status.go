@@ -58,30 +58,3 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 	}
 	return out, err
 }
-
-// History returns every recorded change of an application and its users, in
-// the order they happened.
-func (s *Service) History(ctx context.Context, appID int64) ([]reconi.Event, error) {
-	if err := authorize(ctx, actRead, ""); err != nil {
-		return nil, err
-	}
-	var out []reconi.Event
-	err := s.view(ctx, func(tx store.Tx) error {
-		if _, err := s.app(ctx, tx, appID); err != nil {
-			return err
-		}
-		var err error
-		out, err = tx.Events(appID)
-		return err
-	})
-	return out, err
-}
-
-// Whoami returns the actor of ctx.
-func (s *Service) Whoami(ctx context.Context) (*reconi.Actor, error) {
-	if err := authorize(ctx, actRead, ""); err != nil {
-		return nil, err
-	}
-	a := reconi.ActorFrom(ctx)
-	return &a, nil
-}

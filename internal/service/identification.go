@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
@@ -85,4 +86,56 @@ func orErr(err error, otherwise error) error {
 		return err
 	}
 	return otherwise
+}
+
+// CompleteIdentification records the partner's result: passed moves the
+// user on to the final check, failed rejects the request.
+func (s *Service) CompleteIdentification(ctx context.Context, userID int64, passed bool, note string) (*reconi.User, error) {
+	var out *reconi.User
+	err := s.update(ctx, func(tx store.Tx) error {
+		u, a, err := s.operatorUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if u.State != reconi.UserIdentificationPending {
+			return reconi.Errorf(reconi.KindConflict, "user %d (%s) is not waiting for identification (state %s)", u.ID, u.Email, u.State)
+		}
+		out, err = s.identified(ctx, tx, u, a, passed, note)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) identified(ctx context.Context, tx store.Tx, u *reconi.User, a *reconi.Application, passed bool, note string) (*reconi.User, error) {
+	now := s.now().UTC()
+	actor := actorName(ctx)
+	result := "failed"
+	if passed {
+		result = "passed"
+	}
+	if err := tx.SetIdentificationState(u.ID, result, now); err != nil {
+		return nil, err
+	}
+	why := "identification " + result
+	if note != "" {
+		why += ": " + note
+	}
+	if !passed {
+		if err := s.move(tx, u, reconi.UserRejected, time.Time{}, actor, why, now); err != nil {
+			return nil, err
+		}
+		if a.NotifyEmail != "" {
+			if err := s.enqueue(tx, managerEmail(a, u, "rejected", why), now); err != nil {
+				return nil, err
+			}
+		}
+		return tx.User(u.ID)
+	}
+	if err := s.move(tx, u, reconi.UserIdentified, time.Time{}, actor, why, now); err != nil {
+		return nil, err
+	}
+	if err := s.move(tx, u, reconi.UserFinalCheck, time.Time{}, "reconi", "awaiting the final check", now); err != nil {
+		return nil, err
+	}
+	return tx.User(u.ID)
 }

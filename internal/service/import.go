@@ -259,11 +259,3 @@ func (s *Service) validateRows(ctx context.Context, cr *csvio.Reader, now time.T
 	})
 	return g.Wait()
 }
-
-// employedText turns the optional flag value into the text ParseUser reads.
-func employedText(b *bool) string {
-	if b == nil {
-		return ""
-	}
-	return strconv.FormatBool(*b)
-}

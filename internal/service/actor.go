@@ -1,0 +1,85 @@
+package service
+
+import (
+	"context"
+	"slices"
+
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// action is what an actor wants to do, for the role check.
+type action int
+
+const (
+	actRead     action = iota // status, users, applications
+	actWizard                 // drafts, users, permissions, submit
+	actOperator               // the broker's register, catalogue, prices
+)
+
+// authorize checks that the actor of ctx may act on organisation kvk (""
+// for requests not about one organisation). A manager or helpdesk asking about
+// an organisation it does not hold gets not-found, so the register does not
+// leak.
+func authorize(ctx context.Context, act action, kvk reconi.KVK) error {
+	a := reconi.ActorFrom(ctx)
+	switch a.Role {
+	case reconi.RoleLocal:
+		return nil
+	case reconi.RoleOperator:
+		if act == actWizard {
+			return reconi.Errorf(reconi.KindForbidden, "an operator token cannot run the wizard; use a manager token")
+		}
+		return nil
+	case reconi.RoleManager, reconi.RoleHelpdesk:
+		if act == actOperator {
+			return reconi.Errorf(reconi.KindForbidden, "only an operator may do this: the broker's register, catalogue and prices, "+
+				"identification results, final checks and the outbox; a %s token may not", a.Role)
+		}
+		if act == actWizard && a.Role == reconi.RoleHelpdesk {
+			return reconi.Errorf(reconi.KindForbidden, "a helpdesk token reads status and users; it changes nothing")
+		}
+		if kvk != "" && !mayAccess(a, kvk) {
+			return reconi.Errorf(reconi.KindNotFound, "organisation %s not found", kvk)
+		}
+		return nil
+	case "":
+		return reconi.Errorf(reconi.KindUnauthorized, "not logged in: run reconi auth login")
+	}
+	return reconi.Errorf(reconi.KindForbidden, "role %q may not do this", a.Role)
+}
+
+// mayAccess reports whether a may see organisation kvk. A helpdesk without
+// organisations sees all; a manager always has a list.
+func mayAccess(a reconi.Actor, kvk reconi.KVK) bool {
+	if a.Role == reconi.RoleLocal || a.Role == reconi.RoleOperator {
+		return true
+	}
+	if a.Role == reconi.RoleHelpdesk && len(a.Orgs) == 0 {
+		return true
+	}
+	return slices.Contains(a.Orgs, kvk)
+}
+
+// visibleOrgs returns the organisations a may list, or nil for all.
+func visibleOrgs(a reconi.Actor) []reconi.KVK {
+	if a.Role == reconi.RoleManager || (a.Role == reconi.RoleHelpdesk && len(a.Orgs) > 0) {
+		return append([]reconi.KVK{}, a.Orgs...)
+	}
+	return nil
+}
+
+func actorName(ctx context.Context) string {
+	if n := reconi.ActorFrom(ctx).Name; n != "" {
+		return n
+	}
+	return "unknown"
+}
+
+// Whoami returns the actor of ctx.
+func (s *Service) Whoami(ctx context.Context) (*reconi.Actor, error) {
+	if err := authorize(ctx, actRead, ""); err != nil {
+		return nil, err
+	}
+	a := reconi.ActorFrom(ctx)
+	return &a, nil
+}

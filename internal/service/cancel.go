@@ -1,0 +1,67 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+// Cancel stops requests still in progress: one user's, or all of an
+// application's.
+func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string) (*reconi.Application, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		reason = "cancelled by the authorization manager"
+	}
+	err := s.update(ctx, func(tx store.Tx) error {
+		if err := tx.LockApplication(appID); err != nil {
+			return err
+		}
+		a, err := s.app(ctx, tx, appID)
+		if err != nil {
+			return err
+		}
+		if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
+			return err
+		}
+		if a.State == reconi.AppDraft {
+			return reconi.Errorf(reconi.KindConflict, "application %d is a draft: remove users with reconi users remove instead", a.ID)
+		}
+		users, err := tx.Users(store.UserFilter{ApplicationID: a.ID})
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		n := 0
+		for i := range users {
+			u := &users[i]
+			if email != "" && !strings.EqualFold(u.Email, strings.TrimSpace(email)) {
+				continue
+			}
+			if email != "" && !u.State.Open() {
+				return reconi.Errorf(reconi.KindConflict, "the request of %s is no longer in progress (state %s)", u.Email, u.State)
+			}
+			if !u.State.Open() {
+				continue
+			}
+			if err := s.move(tx, u, reconi.UserCancelled, time.Time{}, actorName(ctx), reason, now); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 && email != "" {
+			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of application %d", email, a.ID)
+		}
+		if n == 0 {
+			return reconi.Errorf(reconi.KindConflict, "application %d has no request in progress", a.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Application(ctx, appID)
+}

@@ -1,0 +1,136 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+// Services lists the catalogue, optionally only what a means at a level may
+// use, or one provider's services.
+func (s *Service) Services(ctx context.Context, f reconi.ServiceFilter) ([]reconi.Service, error) {
+	if err := authorize(ctx, actRead, ""); err != nil {
+		return nil, err
+	}
+	var level reconi.Level
+	if f.Level != "" {
+		l, err := reconi.ParseLevel(f.Level)
+		if err != nil {
+			return nil, err
+		}
+		level = l
+	}
+	var cat *reconi.Catalogue
+	if err := s.view(ctx, func(tx store.Tx) (err error) {
+		cat, err = tx.Catalogue()
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if f.Provider != "" {
+		if _, err := findProvider(cat, f.Provider); err != nil {
+			return nil, err
+		}
+	}
+	out := []reconi.Service{}
+	for _, svc := range cat.Services {
+		if level != "" && !level.Satisfies(svc.Level) {
+			continue
+		}
+		if f.Provider != "" && !strings.EqualFold(svc.Provider, f.Provider) {
+			continue
+		}
+		out = append(out, svc)
+	}
+	return out, nil
+}
+
+func findProvider(cat *reconi.Catalogue, name string) (*reconi.Provider, error) {
+	var names []string
+	for i := range cat.Providers {
+		if strings.EqualFold(cat.Providers[i].Name, strings.TrimSpace(name)) {
+			return &cat.Providers[i], nil
+		}
+		names = append(names, cat.Providers[i].Name)
+	}
+	return nil, reconi.Invalid("provider", "%q is not in the service catalogue: want one of %s", name, strings.Join(names, ", "))
+}
+
+// LoadCatalogue replaces the service catalogue after checking all of it.
+func (s *Service) LoadCatalogue(ctx context.Context, c reconi.Catalogue) error {
+	if err := authorize(ctx, actOperator, ""); err != nil {
+		return err
+	}
+	if err := validateCatalogue(&c); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx store.Tx) error { return tx.ReplaceCatalogue(c) })
+}
+
+// ParseCatalogue reads a catalogue file (YAML or JSON) and validates it.
+func ParseCatalogue(b []byte) (*reconi.Catalogue, error) {
+	var c reconi.Catalogue
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, reconi.Invalid("catalogue", "cannot read the file: %v", err)
+	}
+	return &c, validateCatalogue(&c)
+}
+
+func validateCatalogue(c *reconi.Catalogue) error {
+	var rows []reconi.RowError
+	bad := func(field, format string, args ...any) {
+		rows = append(rows, reconi.RowError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	providers := map[string]reconi.OIN{}
+	oins := map[reconi.OIN]bool{}
+	for i, p := range c.Providers {
+		f := fmt.Sprintf("providers[%d]", i)
+		if strings.TrimSpace(p.Name) == "" {
+			bad(f+".name", "is empty")
+		}
+		if _, err := reconi.ParseOIN(string(p.OIN)); err != nil {
+			bad(f+".oin", "%q is not an OIN: want exactly 20 digits", p.OIN)
+		}
+		if _, dup := providers[strings.ToLower(p.Name)]; dup {
+			bad(f+".name", "provider %q is listed twice", p.Name)
+		}
+		if oins[p.OIN] {
+			bad(f+".oin", "OIN %s is listed twice", p.OIN)
+		}
+		providers[strings.ToLower(p.Name)] = p.OIN
+		oins[p.OIN] = true
+	}
+	ids := map[reconi.ServiceID]bool{}
+	for i, svc := range c.Services {
+		f := fmt.Sprintf("services[%d]", i)
+		if _, err := reconi.ParseServiceID(string(svc.ID)); err != nil {
+			bad(f+".id", "%q is not a ServiceID: want urn:etoegang:DV:<OIN>:services:<index ≥ 1>", svc.ID)
+		} else if oin, ok := providers[strings.ToLower(svc.Provider)]; ok && svc.ID.OIN() != oin {
+			bad(f+".id", "the OIN in %s is not provider %s's (%s)", svc.ID, svc.Provider, oin)
+		}
+		if ids[svc.ID] {
+			bad(f+".id", "%s is listed twice", svc.ID)
+		}
+		ids[svc.ID] = true
+		if _, ok := providers[strings.ToLower(svc.Provider)]; !ok {
+			bad(f+".provider", "%q is not one of the providers listed", svc.Provider)
+		}
+		if n := len([]rune(svc.Name)); n == 0 || n > 64 {
+			bad(f+".name", "must be 1 to 64 characters, is %d", n)
+		}
+		if _, err := reconi.ParseLevel(string(svc.Level)); err != nil {
+			bad(f+".level", "%q is not a level: want EH2, EH2+, EH3 or EH4", svc.Level)
+		}
+	}
+	if len(rows) > 0 {
+		return &reconi.Error{Kind: reconi.KindInvalid, Message: "the service catalogue has errors; nothing was changed", Rows: rows}
+	}
+	return nil
+}

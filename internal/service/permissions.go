@@ -1,0 +1,140 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+// SetPermissions sets what every user of a draft will be authorised for, and
+// for how long (wizard step 9).
+func (s *Service) SetPermissions(ctx context.Context, appID int64, in reconi.PermissionsInput) (*reconi.Application, error) {
+	if !slices.Contains(reconi.ValidityYears, in.ValidityYears) {
+		return nil, reconi.Invalid("validity", "%d years is not offered: want 1, 3 or 5 years (at most 5)", in.ValidityYears)
+	}
+	var warnings []string
+	err := s.update(ctx, func(tx store.Tx) error {
+		a, err := s.draft(ctx, tx, appID)
+		if err != nil {
+			return err
+		}
+		cat, err := tx.Catalogue()
+		if err != nil {
+			return err
+		}
+		p, w, err := resolvePermissions(in, a, cat)
+		if err != nil {
+			return err
+		}
+		warnings = w
+		a.Permissions, a.ValidityYears = p, in.ValidityYears
+		if err := tx.UpdateApplication(a); err != nil {
+			return err
+		}
+		return tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(a.State), To: string(a.State),
+			Actor: actorName(ctx), Reason: fmt.Sprintf("permissions set: %s, valid %s", p, reconi.Years(a.ValidityYears)), At: s.now().UTC()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.Application(ctx, appID)
+	if a != nil {
+		a.Warnings = warnings
+	}
+	return a, err
+}
+
+// resolvePermissions checks a permission request against the catalogue, the
+// draft's level and its branch restriction, and returns the permissions with
+// names as the catalogue spells them, plus advice.
+func resolvePermissions(in reconi.PermissionsInput, a *reconi.Application, cat *reconi.Catalogue) (*reconi.Permissions, []string, error) {
+	kinds := 0
+	for _, set := range []bool{in.AllServices, len(in.Providers) > 0, len(in.Services) > 0} {
+		if set {
+			kinds++
+		}
+	}
+	if !in.Direct {
+		if kinds > 0 {
+			return nil, nil, reconi.Invalid("direct", "permissions are not added directly (direct=false), so --all-services, --provider and --service cannot be given")
+		}
+		return &reconi.Permissions{Direct: false, Scope: reconi.ScopeNone},
+			[]string{"no permissions are added: the users cannot log in anywhere until permissions are granted to them"}, nil
+	}
+	switch kinds {
+	case 0:
+		return nil, nil, reconi.Invalid("permissions", "choose what the users may use: --all-services, --provider NAME or --service ID")
+	case 1:
+	default:
+		return nil, nil, reconi.Invalid("permissions", "choose one of --all-services, --provider or --service, not several")
+	}
+	var warnings []string
+	tooHigh := func(svcs []reconi.Service) {
+		for _, svc := range svcs {
+			if !a.Level.Satisfies(svc.Level) {
+				warnings = append(warnings, fmt.Sprintf("%s %s requires %s: an %s means cannot be used there",
+					svc.Provider, svc.Name, svc.Level, a.Level))
+			}
+		}
+	}
+	p := &reconi.Permissions{Direct: true}
+	switch {
+	case in.AllServices:
+		p.Scope = reconi.ScopeAllServices
+		if a.Branch != "" {
+			warnings = append(warnings, branchWarning(cat))
+		}
+		tooHigh(cat.Services)
+	case len(in.Providers) > 0:
+		p.Scope = reconi.ScopeProviders
+		for _, name := range in.Providers {
+			prov, err := findProvider(cat, name)
+			if err != nil {
+				return nil, nil, err
+			}
+			if a.Branch != "" && !prov.AcceptsBranchUsers {
+				return nil, nil, reconi.Invalid("provider", "%s does not accept users bound to a branch, and this draft is restricted to branch %s; start a draft without --branch to grant %s",
+					prov.Name, a.Branch, prov.Name)
+			}
+			if !slices.Contains(p.Providers, prov.Name) {
+				p.Providers = append(p.Providers, prov.Name)
+				var svcs []reconi.Service
+				for _, svc := range cat.Services {
+					if svc.Provider == prov.Name {
+						svcs = append(svcs, svc)
+					}
+				}
+				tooHigh(svcs)
+			}
+		}
+	default:
+		p.Scope = reconi.ScopeServices
+		for _, raw := range in.Services {
+			id, err := reconi.ParseServiceID(strings.TrimSpace(raw))
+			if err != nil {
+				return nil, nil, err
+			}
+			i := slices.IndexFunc(cat.Services, func(svc reconi.Service) bool { return svc.ID == id })
+			if i < 0 {
+				return nil, nil, reconi.Invalid("service", "%s is not in the service catalogue (see reconi services list)", id)
+			}
+			svc := cat.Services[i]
+			if !a.Level.Satisfies(svc.Level) {
+				return nil, nil, reconi.Invalid("service", "%s %s (%s) requires %s, above this draft's level %s",
+					svc.Provider, svc.Name, svc.ID, svc.Level, a.Level)
+			}
+			if prov, _ := findProvider(cat, svc.Provider); a.Branch != "" && prov != nil && !prov.AcceptsBranchUsers {
+				return nil, nil, reconi.Invalid("service", "%s %s: %s does not accept users bound to a branch, and this draft is restricted to branch %s",
+					svc.Provider, svc.Name, svc.Provider, a.Branch)
+			}
+			if !slices.Contains(p.Services, id) {
+				p.Services = append(p.Services, id)
+			}
+		}
+	}
+	return p, warnings, nil
+}

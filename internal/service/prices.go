@@ -1,0 +1,123 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+// quoteInput is what a price depends on.
+type quoteInput struct {
+	level       reconi.Level
+	validity    int
+	users       int64
+	notEmployed int64
+	permissions int64 // per user
+}
+
+// quote prices an application with the price list's one arithmetic,
+// (*reconi.PriceList).Quote, which `reconi plan` uses too.
+func quote(pl *reconi.PriceList, in quoteInput) (reconi.Quote, error) {
+	return pl.Quote(reconi.QuoteInput{Level: in.level, ValidityYears: in.validity, Users: in.users,
+		NotEmployed: in.notEmployed, Permissions: in.permissions})
+}
+
+// PriceList returns the price list in force.
+func (s *Service) PriceList(ctx context.Context) (*reconi.PriceList, error) {
+	if err := authorize(ctx, actRead, ""); err != nil {
+		return nil, err
+	}
+	var p *reconi.PriceList
+	err := s.view(ctx, func(tx store.Tx) (err error) {
+		p, err = s.priceList(tx)
+		return err
+	})
+	return p, err
+}
+
+func (s *Service) priceList(tx store.Tx) (*reconi.PriceList, error) {
+	p, err := tx.PriceList()
+	if err == nil && p == nil {
+		err = reconi.Errorf(reconi.KindNotFound, "no price list is loaded (an operator loads one with reconi prices load FILE)")
+	}
+	return p, err
+}
+
+// LoadPriceList puts a new price list in force; drafts are quoted from it at
+// once, submitted applications keep the quote they were submitted with.
+func (s *Service) LoadPriceList(ctx context.Context, p reconi.PriceList) error {
+	if err := authorize(ctx, actOperator, ""); err != nil {
+		return err
+	}
+	if err := validatePriceList(&p); err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx store.Tx) error { return tx.InsertPriceList(p, s.now().UTC()) })
+}
+
+// MaxPriceCents bounds every price of a price list (one million euros), so
+// that no quote can overflow: prices times users times permissions stay far
+// inside int64.
+const MaxPriceCents = 100_000_000
+
+// ParsePriceList reads a price list file (YAML or JSON) and validates it.
+func ParsePriceList(b []byte) (*reconi.PriceList, error) {
+	var p reconi.PriceList
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		return nil, reconi.Invalid("price list", "cannot read the file: %v", err)
+	}
+	return &p, validatePriceList(&p)
+}
+
+func validatePriceList(p *reconi.PriceList) error {
+	var rows []reconi.RowError
+	bad := func(field, format string, args ...any) {
+		rows = append(rows, reconi.RowError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if p.Currency != "EUR" {
+		bad("currency", "%q is not supported: want EUR", p.Currency)
+	}
+	if p.VATPercent < 0 || p.VATPercent > 100 {
+		bad("vat_percent", "%d is not a percentage", p.VATPercent)
+	}
+	check := func(name string, table map[reconi.Level]map[int]int64, levels []reconi.Level) {
+		for l := range table {
+			if l.Rank() == 0 {
+				bad(name, "%q is not a level: want EH2, EH2+, EH3 or EH4", l)
+			}
+		}
+		for _, l := range levels {
+			for _, y := range reconi.ValidityYears {
+				c, ok := table[l][y]
+				if !ok {
+					bad(fmt.Sprintf("%s.%s.%d", name, l, y), "missing: every level offered needs a price for 1, 3 and 5 years")
+				} else if c < 0 {
+					bad(fmt.Sprintf("%s.%s.%d", name, l, y), "%d is negative: want 0 to %d cents", c, MaxPriceCents)
+				} else if c > MaxPriceCents {
+					bad(fmt.Sprintf("%s.%s.%d", name, l, y), "%d is too large: want 0 to %d cents", c, MaxPriceCents)
+				}
+			}
+		}
+	}
+	check("means", p.Means, reconi.WizardLevels)
+	check("permission", p.Permission, reconi.WizardLevels)
+	for field, c := range map[string]int64{"identification.remote_cents": p.Identify.RemoteCents,
+		"identification.in_person_surcharge_cents": p.Identify.InPersonSurchargeCents} {
+		if c < 0 || c > MaxPriceCents {
+			bad(field, "%d is not a price: want 0 to %d cents", c, MaxPriceCents)
+		}
+	}
+	if len(rows) > 0 {
+		sort.Slice(rows, func(i, j int) bool { return rows[i].Field < rows[j].Field })
+		return &reconi.Error{Kind: reconi.KindInvalid, Message: "the price list has errors; nothing was changed", Rows: rows}
+	}
+	return nil
+}
