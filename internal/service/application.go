@@ -178,95 +178,122 @@ func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, 
 // Submit agrees to the terms and submits a draft (wizard step 10): every user
 // is invited, and the quote is fixed.
 func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission) (*reconi.Application, error) {
-	if !in.AgreeTerms {
-		return nil, reconi.Invalid("agree_terms", "the conditions must be agreed to before submitting (--agree-terms)")
+	notify, err := s.checkSubmission(in)
+	if err != nil {
+		return nil, err
 	}
-	if in.TermsVersion != "" && in.TermsVersion != s.terms.Version {
-		return nil, reconi.Errorf(reconi.KindConflict, "the conditions changed from version %s to %s: read them again before agreeing",
-			in.TermsVersion, s.terms.Version)
-	}
-	if len(in.IdempotencyKey) > 200 {
-		return nil, reconi.Invalid("idempotency_key", "is longer than 200 characters")
-	}
-	var notify string
-	if in.NotifyEmail != "" {
-		e, err := reconi.ParseNotifyEmail(in.NotifyEmail)
-		if err != nil {
-			return nil, err
-		}
-		notify = e
-	}
-	err := s.update(ctx, func(tx store.Tx) error {
+	err = s.update(ctx, func(tx store.Tx) error {
 		if in.IdempotencyKey != "" {
-			// Take the draft's lock before looking at the key: two submits
-			// with one key on two replicas then see each other's result.
-			if err := tx.LockApplication(appID); err != nil {
+			done, err := s.submittedWithKey(ctx, tx, appID, in.IdempotencyKey)
+			if err != nil || done {
 				return err
-			}
-			a, err := s.app(ctx, tx, appID)
-			if err != nil {
-				return err
-			}
-			if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
-				return err
-			}
-			if a.State != reconi.AppDraft && a.IdempotencyKey == in.IdempotencyKey {
-				return nil // submitted before with this key: answer as then
 			}
 		}
 		a, err := s.draft(ctx, tx, appID)
 		if err != nil {
 			return err
 		}
-		total, _, err := tx.UserCounts(a.ID)
-		if err != nil {
+		if err := s.checkDraft(tx, a, in.MaxPriceCents); err != nil {
 			return err
 		}
-		if err := a.Incomplete(int(total)); err != nil {
-			return err
-		}
-		// The catalogue may have changed since step 9: check again.
-		cat, err := tx.Catalogue()
-		if err != nil {
-			return err
-		}
-		check := reconi.PermissionsInput{Direct: a.Permissions.Direct, AllServices: a.Permissions.Scope == reconi.ScopeAllServices,
-			Providers: a.Permissions.Providers, ValidityYears: a.ValidityYears}
-		for _, id := range a.Permissions.Services {
-			check.Services = append(check.Services, string(id))
-		}
-		if _, _, err := resolvePermissions(check, a, cat); err != nil {
-			return err
-		}
-		if a.Quote, err = s.draftQuote(tx, a); err != nil {
-			return err
-		}
-		if in.MaxPriceCents != nil && a.Quote.TotalCents > *in.MaxPriceCents {
-			return reconi.Invalid("max_price", "the quote is %s (VAT included), above the maximum of %s; nothing was submitted",
-				reconi.FormatCents(a.Quote.TotalCents), reconi.FormatCents(*in.MaxPriceCents))
-		}
-		now := s.now().UTC()
-		actor := actorName(ctx)
-		a.State, a.SubmittedAt, a.IdempotencyKey = reconi.AppSubmitted, &now, in.IdempotencyKey
-		a.NotifyEmail = notify
-		a.Terms = &reconi.TermsAgreement{Version: s.terms.Version, AgreedBy: actor, AgreedAt: now}
-		if err := tx.UpdateApplication(a); err != nil {
-			return err
-		}
-		if err := tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(reconi.AppDraft), To: string(reconi.AppSubmitted),
-			Actor: actor, Reason: fmt.Sprintf("submitted; agreed to conditions %s; quote %s", s.terms.Version, reconi.FormatCents(a.Quote.TotalCents)), At: now}); err != nil {
-			return err
-		}
-		// Sending the invitation email is the outbox's work; here the
-		// invitation is recorded as each user's state change.
-		if _, err := tx.AdvanceUsers(a.ID, reconi.UserDraft, reconi.UserInvited, now.Add(s.us.InvitationTTL),
-			store.EventInfo{Actor: actor, Reason: "invitation sent", At: now}); err != nil {
-			return err
-		}
-		return s.invite(tx, a, now)
+		return s.submit(ctx, tx, a, in.IdempotencyKey, notify)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.Application(ctx, appID)
+}
+
+// checkSubmission checks what can be checked of a submission before the
+// draft is read, and returns its notify email as it is kept.
+func (s *Service) checkSubmission(in reconi.Submission) (notify string, err error) {
+	if !in.AgreeTerms {
+		return "", reconi.Invalid("agree_terms", "the conditions must be agreed to before submitting (--agree-terms)")
+	}
+	if in.TermsVersion != "" && in.TermsVersion != s.terms.Version {
+		return "", reconi.Errorf(reconi.KindConflict, "the conditions changed from version %s to %s: read them again before agreeing",
+			in.TermsVersion, s.terms.Version)
+	}
+	if len(in.IdempotencyKey) > 200 {
+		return "", reconi.Invalid("idempotency_key", "is longer than 200 characters")
+	}
+	if in.NotifyEmail != "" {
+		return reconi.ParseNotifyEmail(in.NotifyEmail)
+	}
+	return "", nil
+}
+
+// submittedWithKey reports whether application appID was submitted before
+// with key, so that the repeat is answered as then.
+func (s *Service) submittedWithKey(ctx context.Context, tx store.Tx, appID int64, key string) (bool, error) {
+	// Take the draft's lock before looking at the key: two submits
+	// with one key on two replicas then see each other's result.
+	if err := tx.LockApplication(appID); err != nil {
+		return false, err
+	}
+	a, err := s.app(ctx, tx, appID)
+	if err != nil {
+		return false, err
+	}
+	if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
+		return false, err
+	}
+	return a.State != reconi.AppDraft && a.IdempotencyKey == key, nil
+}
+
+// checkDraft checks that draft a can be submitted now, and prices it: a
+// quote above maxPrice (when set) is refused.
+func (s *Service) checkDraft(tx store.Tx, a *reconi.Application, maxPrice *int64) error {
+	total, _, err := tx.UserCounts(a.ID)
+	if err != nil {
+		return err
+	}
+	if err := a.Incomplete(int(total)); err != nil {
+		return err
+	}
+	// The catalogue may have changed since step 9: check again.
+	cat, err := tx.Catalogue()
+	if err != nil {
+		return err
+	}
+	check := reconi.PermissionsInput{Direct: a.Permissions.Direct, AllServices: a.Permissions.Scope == reconi.ScopeAllServices,
+		Providers: a.Permissions.Providers, ValidityYears: a.ValidityYears}
+	for _, id := range a.Permissions.Services {
+		check.Services = append(check.Services, string(id))
+	}
+	if _, _, err := resolvePermissions(check, a, cat); err != nil {
+		return err
+	}
+	if a.Quote, err = s.draftQuote(tx, a); err != nil {
+		return err
+	}
+	if maxPrice != nil && a.Quote.TotalCents > *maxPrice {
+		return reconi.Invalid("max_price", "the quote is %s (VAT included), above the maximum of %s; nothing was submitted",
+			reconi.FormatCents(a.Quote.TotalCents), reconi.FormatCents(*maxPrice))
+	}
+	return nil
+}
+
+// submit records the submission of draft a, agreed by the actor of ctx, and
+// invites its users.
+func (s *Service) submit(ctx context.Context, tx store.Tx, a *reconi.Application, key, notify string) error {
+	now := s.now().UTC()
+	actor := actorName(ctx)
+	a.State, a.SubmittedAt, a.IdempotencyKey = reconi.AppSubmitted, &now, key
+	a.NotifyEmail = notify
+	a.Terms = &reconi.TermsAgreement{Version: s.terms.Version, AgreedBy: actor, AgreedAt: now}
+	if err := tx.UpdateApplication(a); err != nil {
+		return err
+	}
+	if err := tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(reconi.AppDraft), To: string(reconi.AppSubmitted),
+		Actor: actor, Reason: fmt.Sprintf("submitted; agreed to conditions %s; quote %s", s.terms.Version, reconi.FormatCents(a.Quote.TotalCents)), At: now}); err != nil {
+		return err
+	}
+	// Sending the invitation email is the outbox's work; here the
+	// invitation is recorded as each user's state change.
+	if _, err := tx.AdvanceUsers(a.ID, reconi.UserDraft, reconi.UserInvited, now.Add(s.us.InvitationTTL),
+		store.EventInfo{Actor: actor, Reason: "invitation sent", At: now}); err != nil {
+		return err
+	}
+	return s.invite(tx, a, now)
 }

@@ -152,23 +152,8 @@ func (s *Service) dispatch(ctx context.Context, senders map[reconi.Channel]notif
 		return res, wrap(err)
 	}
 
-	// Channels with no delivery configured keep their messages: in one
-	// statement each, however many there are.
-	for _, ch := range []reconi.Channel{reconi.ChannelEmail, reconi.ChannelSMS, reconi.ChannelIdentification} {
-		if senders[ch] != nil {
-			continue
-		}
-		var n int64
-		if err := s.store.Update(ctx, func(tx store.Tx) (err error) {
-			n, err = tx.KeepPending(ch, s.now().UTC())
-			return err
-		}); err != nil {
-			return res, wrap(err)
-		}
-		if n > 0 {
-			res.Kept += int(n)
-			o.Logger.Info("kept in the outbox: no delivery configured for this channel", "channel", string(ch), "messages", n)
-		}
+	if err := s.keepUndeliverable(ctx, senders, o, &res); err != nil {
+		return res, err
 	}
 
 	seen := map[int64]bool{}
@@ -220,6 +205,28 @@ func (s *Service) dispatch(ctx context.Context, senders map[reconi.Channel]notif
 		}
 	}
 	return res, nil
+}
+
+// keepUndeliverable marks the pending messages of channels with no delivery
+// configured as kept: in one statement each, however many there are.
+func (s *Service) keepUndeliverable(ctx context.Context, senders map[reconi.Channel]notify.Sender, o DispatchOptions, res *DispatchResult) error {
+	for _, ch := range []reconi.Channel{reconi.ChannelEmail, reconi.ChannelSMS, reconi.ChannelIdentification} {
+		if senders[ch] != nil {
+			continue
+		}
+		var n int64
+		if err := s.store.Update(ctx, func(tx store.Tx) (err error) {
+			n, err = tx.KeepPending(ch, s.now().UTC())
+			return err
+		}); err != nil {
+			return wrap(err)
+		}
+		if n > 0 {
+			res.Kept += int(n)
+			o.Logger.Info("kept in the outbox: no delivery configured for this channel", "channel", string(ch), "messages", n)
+		}
+	}
+	return nil
 }
 
 // deliver sends one claimed message and records the outcome.

@@ -72,69 +72,94 @@ func resolvePermissions(in reconi.PermissionsInput, a *reconi.Application, cat *
 	default:
 		return nil, nil, reconi.Invalid("permissions", "choose one of --all-services, --provider or --service, not several")
 	}
-	var warnings []string
-	tooHigh := func(svcs []reconi.Service) {
-		for _, svc := range svcs {
-			if !a.Level.Satisfies(svc.Level) {
-				warnings = append(warnings, fmt.Sprintf("%s %s requires %s: an %s means cannot be used there",
-					svc.Provider, svc.Name, svc.Level, a.Level))
-			}
-		}
-	}
 	p := &reconi.Permissions{Direct: true}
+	var warnings []string
+	var err error
 	switch {
 	case in.AllServices:
 		p.Scope = reconi.ScopeAllServices
 		if a.Branch != "" {
 			warnings = append(warnings, branchWarning(cat))
 		}
-		tooHigh(cat.Services)
+		warnings = append(warnings, levelWarnings(a, cat.Services)...)
 	case len(in.Providers) > 0:
 		p.Scope = reconi.ScopeProviders
-		for _, name := range in.Providers {
-			prov, err := findProvider(cat, name)
-			if err != nil {
-				return nil, nil, err
-			}
-			if a.Branch != "" && !prov.AcceptsBranchUsers {
-				return nil, nil, reconi.Invalid("provider", "%s does not accept users bound to a branch, and this draft is restricted to branch %s; start a draft without --branch to grant %s",
-					prov.Name, a.Branch, prov.Name)
-			}
-			if !slices.Contains(p.Providers, prov.Name) {
-				p.Providers = append(p.Providers, prov.Name)
-				var svcs []reconi.Service
-				for _, svc := range cat.Services {
-					if svc.Provider == prov.Name {
-						svcs = append(svcs, svc)
-					}
-				}
-				tooHigh(svcs)
-			}
-		}
+		p.Providers, warnings, err = resolveProviders(in.Providers, a, cat)
 	default:
 		p.Scope = reconi.ScopeServices
-		for _, raw := range in.Services {
-			id, err := reconi.ParseServiceID(strings.TrimSpace(raw))
-			if err != nil {
-				return nil, nil, err
-			}
-			i := slices.IndexFunc(cat.Services, func(svc reconi.Service) bool { return svc.ID == id })
-			if i < 0 {
-				return nil, nil, reconi.Invalid("service", "%s is not in the service catalogue (see reconi services list)", id)
-			}
-			svc := cat.Services[i]
-			if !a.Level.Satisfies(svc.Level) {
-				return nil, nil, reconi.Invalid("service", "%s %s (%s) requires %s, above this draft's level %s",
-					svc.Provider, svc.Name, svc.ID, svc.Level, a.Level)
-			}
-			if prov, _ := findProvider(cat, svc.Provider); a.Branch != "" && prov != nil && !prov.AcceptsBranchUsers {
-				return nil, nil, reconi.Invalid("service", "%s %s: %s does not accept users bound to a branch, and this draft is restricted to branch %s",
-					svc.Provider, svc.Name, svc.Provider, a.Branch)
-			}
-			if !slices.Contains(p.Services, id) {
-				p.Services = append(p.Services, id)
-			}
-		}
+		p.Services, err = resolveServices(in.Services, a, cat)
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	return p, warnings, nil
+}
+
+// levelWarnings advises about each of svcs that a means at a's level cannot
+// use.
+func levelWarnings(a *reconi.Application, svcs []reconi.Service) []string {
+	var warnings []string
+	for _, svc := range svcs {
+		if !a.Level.Satisfies(svc.Level) {
+			warnings = append(warnings, fmt.Sprintf("%s %s requires %s: an %s means cannot be used there",
+				svc.Provider, svc.Name, svc.Level, a.Level))
+		}
+	}
+	return warnings
+}
+
+// resolveProviders checks the providers named for draft a and returns them
+// as the catalogue spells them, once each, with advice about their services.
+func resolveProviders(names []string, a *reconi.Application, cat *reconi.Catalogue) ([]string, []string, error) {
+	var out, warnings []string
+	for _, name := range names {
+		prov, err := findProvider(cat, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if a.Branch != "" && !prov.AcceptsBranchUsers {
+			return nil, nil, reconi.Invalid("provider", "%s does not accept users bound to a branch, and this draft is restricted to branch %s; start a draft without --branch to grant %s",
+				prov.Name, a.Branch, prov.Name)
+		}
+		if !slices.Contains(out, prov.Name) {
+			out = append(out, prov.Name)
+			var svcs []reconi.Service
+			for _, svc := range cat.Services {
+				if svc.Provider == prov.Name {
+					svcs = append(svcs, svc)
+				}
+			}
+			warnings = append(warnings, levelWarnings(a, svcs)...)
+		}
+	}
+	return out, warnings, nil
+}
+
+// resolveServices checks the service IDs named for draft a against the
+// catalogue, its level and its branch, and returns them once each.
+func resolveServices(raws []string, a *reconi.Application, cat *reconi.Catalogue) ([]reconi.ServiceID, error) {
+	var out []reconi.ServiceID
+	for _, raw := range raws {
+		id, err := reconi.ParseServiceID(strings.TrimSpace(raw))
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(cat.Services, func(svc reconi.Service) bool { return svc.ID == id })
+		if i < 0 {
+			return nil, reconi.Invalid("service", "%s is not in the service catalogue (see reconi services list)", id)
+		}
+		svc := cat.Services[i]
+		if !a.Level.Satisfies(svc.Level) {
+			return nil, reconi.Invalid("service", "%s %s (%s) requires %s, above this draft's level %s",
+				svc.Provider, svc.Name, svc.ID, svc.Level, a.Level)
+		}
+		if prov, _ := findProvider(cat, svc.Provider); a.Branch != "" && prov != nil && !prov.AcceptsBranchUsers {
+			return nil, reconi.Invalid("service", "%s %s: %s does not accept users bound to a branch, and this draft is restricted to branch %s",
+				svc.Provider, svc.Name, svc.Provider, a.Branch)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
