@@ -1,0 +1,37 @@
+package sqldb
+
+import (
+	"database/sql"
+
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+func (t *Tx) InsertEvent(e *reconi.Event) error {
+	var uid sql.NullInt64
+	if e.UserID != 0 {
+		uid = sql.NullInt64{Int64: e.UserID, Valid: true}
+	}
+	return t.tx.QueryRow(`INSERT INTO events (application_id, user_id, email, from_state, to_state, actor, reason, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		e.ApplicationID, uid, e.Email, e.From, e.To, e.Actor, e.Reason, micro(e.At)).Scan(&e.ID)
+}
+
+func (t *Tx) Events(appID int64) ([]reconi.Event, error) {
+	rows, err := t.tx.Query(`SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
+		FROM events WHERE application_id = $1 ORDER BY id`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []reconi.Event{}
+	for rows.Next() {
+		var e reconi.Event
+		var at int64
+		if err := rows.Scan(&e.ID, &e.ApplicationID, &e.UserID, &e.Email, &e.From, &e.To, &e.Actor, &e.Reason, &at); err != nil {
+			return nil, err
+		}
+		e.At = fromMicro(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,116 @@
+package sqldb
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/reconi/reconi/internal/store"
+)
+
+// maxUsersPerInsert bounds Dialect.UsersPerInsert: 10 parameters a row stay
+// far below PostgreSQL's limit of 65,535.
+const maxUsersPerInsert = 500
+
+// insertUser is InsertUsers' statement for one row.
+const insertUser = `INSERT INTO users (application_id, email, email_key, first_name, last_name, phone,
+	date_of_birth, employed, state, import_line, updated_at) VALUES `
+
+func (t *Tx) InsertUsers(appID int64, rows []store.UserRow) ([]bool, error) {
+	added := make([]bool, len(rows))
+	// A repeated email inside rows is settled here, first one wins, so
+	// that no statement holds one email twice.
+	first := make(map[string]int, len(rows))
+	var todo []int
+	for i, r := range rows {
+		key := strings.ToLower(r.User.Email)
+		if _, dup := first[key]; dup {
+			continue
+		}
+		first[key] = i
+		todo = append(todo, i)
+	}
+	per := min(t.dialect.UsersPerInsert, maxUsersPerInsert)
+	if per <= 1 {
+		return added, t.insertUsersOneByOne(appID, rows, todo, added)
+	}
+	for len(todo) > 0 {
+		n := min(len(todo), per)
+		if err := t.insertUsers(appID, rows, todo[:n], first, added); err != nil {
+			return nil, err
+		}
+		todo = todo[n:]
+	}
+	return added, nil
+}
+
+// userArgs are the parameters of one row of insertUser.
+func userArgs(args []any, r store.UserRow) []any {
+	u := r.User
+	return append(args, u.Email, strings.ToLower(u.Email), u.FirstName, u.LastName, u.Phone,
+		string(u.DateOfBirth), b2i(u.Employed), u.State, r.Line, micro(u.UpdatedAt))
+}
+
+// insertUsersOneByOne inserts rows[i] for i in idx through one prepared
+// statement, a row at a time.
+func (t *Tx) insertUsersOneByOne(appID int64, rows []store.UserRow, idx []int, added []bool) error {
+	stmt, err := t.tx.Prepare(insertUser + `(` + strconv.FormatInt(appID, 10) + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (application_id, email_key) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	args := make([]any, 0, 10)
+	for _, i := range idx {
+		res, err := stmt.Exec(userArgs(args[:0], rows[i])...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		added[i] = n > 0
+	}
+	return nil
+}
+
+// insertUsers inserts rows[i] for i in idx in one statement and marks those
+// the database took in added. ON CONFLICT DO NOTHING leaves a duplicate out
+// without failing the statement, which on PostgreSQL would abort the
+// transaction; RETURNING says which rows went in.
+func (t *Tx) insertUsers(appID int64, rows []store.UserRow, idx []int, first map[string]int, added []bool) error {
+	const cols = 10
+	q := []byte(insertUser)
+	args := make([]any, 0, len(idx)*cols)
+	for n, i := range idx {
+		if n > 0 {
+			q = append(q, ", "...)
+		}
+		q = strconv.AppendInt(append(q, '('), appID, 10)
+		for c := range cols {
+			q = strconv.AppendInt(append(q, ", $"...), int64(n*cols+c+1), 10)
+		}
+		q = append(q, ')')
+		args = userArgs(args, rows[i])
+	}
+	q = append(q, " ON CONFLICT (application_id, email_key) DO NOTHING RETURNING email_key"...)
+	res, err := t.tx.Query(string(q), args...)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	for res.Next() {
+		var key string
+		if err := res.Scan(&key); err != nil {
+			return err
+		}
+		added[first[key]] = true
+	}
+	return res.Err()
+}
+
+func (t *Tx) MaxUserID() (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(`SELECT COALESCE(MAX(id), 0) FROM users`).Scan(&id)
+	return id, err
+}

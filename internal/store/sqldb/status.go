@@ -1,0 +1,98 @@
+package sqldb
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/internal/store"
+)
+
+func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.KVK != "" {
+		where = append(where, "a.kvk = "+arg(f.KVK))
+	}
+	if f.State != "" {
+		where = append(where, "a.state = "+arg(f.State))
+	}
+	if f.UserState != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM users u WHERE u.application_id = a.id AND u.state = "+arg(f.UserState)+")")
+	}
+	if f.Email != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM users u WHERE u.application_id = a.id AND u.email_key = "+arg(strings.ToLower(f.Email))+")")
+	}
+	if f.Orgs != nil {
+		in := make([]string, len(f.Orgs))
+		for i, k := range f.Orgs {
+			in[i] = arg(k)
+		}
+		if len(in) == 0 {
+			in = []string{"NULL"}
+		}
+		where = append(where, "a.kvk IN ("+strings.Join(in, ", ")+")")
+	}
+	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at
+		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY a.id"
+	rows, err := t.tx.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []reconi.ApplicationSummary
+	index := map[int64]int{}
+	for rows.Next() {
+		var s reconi.ApplicationSummary
+		var created int64
+		var submitted sql.NullInt64
+		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		s.CreatedAt = fromMicro(created)
+		if submitted.Valid {
+			at := fromMicro(submitted.Int64)
+			s.SubmittedAt = &at
+		}
+		s.UsersByState = map[reconi.UserState]int{}
+		index[s.ID] = len(out)
+		out = append(out, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	// Count users per state for the selected applications in one pass.
+	cq := `SELECT u.application_id, u.state, COUNT(*) FROM users u JOIN applications a ON a.id = u.application_id`
+	if len(where) > 0 {
+		cq += " WHERE " + strings.Join(where, " AND ")
+	}
+	cq += " GROUP BY u.application_id, u.state"
+	crows, err := t.tx.Query(cq, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var id int64
+		var state reconi.UserState
+		var n int
+		if err := crows.Scan(&id, &state, &n); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].UsersByState[state] = n
+			out[i].UsersTotal += n
+		}
+	}
+	return out, crows.Err()
+}
