@@ -10,6 +10,47 @@ import (
 )
 
 func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
+	where, args := applicationWhere(f)
+	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at
+		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
+	if len(where) > 0 {
+		q += " WHERE " + where
+	}
+	q += " ORDER BY a.id"
+	rows, err := t.tx.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []reconi.ApplicationSummary
+	for rows.Next() {
+		var s reconi.ApplicationSummary
+		var created int64
+		var submitted sql.NullInt64
+		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		s.CreatedAt = fromMicro(created)
+		if submitted.Valid {
+			at := fromMicro(submitted.Int64)
+			s.SubmittedAt = &at
+		}
+		s.UsersByState = map[reconi.UserState]int{}
+		out = append(out, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	if err := t.countUsersByState(out, where, args); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// applicationWhere is the condition, on applications a, that selects what f
+// asks for, and its arguments; "" selects all.
+func applicationWhere(f store.ApplicationFilter) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -38,48 +79,24 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		}
 		where = append(where, "a.kvk IN ("+strings.Join(in, ", ")+")")
 	}
-	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at
-		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	return strings.Join(where, " AND "), args
+}
+
+// countUsersByState fills in the user counts of the summaries in out, which
+// where and args selected, in one pass.
+func (t *Tx) countUsersByState(out []reconi.ApplicationSummary, where string, args []any) error {
+	index := make(map[int64]int, len(out))
+	for i, s := range out {
+		index[s.ID] = i
 	}
-	q += " ORDER BY a.id"
-	rows, err := t.tx.Query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	var out []reconi.ApplicationSummary
-	index := map[int64]int{}
-	for rows.Next() {
-		var s reconi.ApplicationSummary
-		var created int64
-		var submitted sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		s.CreatedAt = fromMicro(created)
-		if submitted.Valid {
-			at := fromMicro(submitted.Int64)
-			s.SubmittedAt = &at
-		}
-		s.UsersByState = map[reconi.UserState]int{}
-		index[s.ID] = len(out)
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
-	}
-	// Count users per state for the selected applications in one pass.
 	cq := `SELECT u.application_id, u.state, COUNT(*) FROM users u JOIN applications a ON a.id = u.application_id`
 	if len(where) > 0 {
-		cq += " WHERE " + strings.Join(where, " AND ")
+		cq += " WHERE " + where
 	}
 	cq += " GROUP BY u.application_id, u.state"
 	crows, err := t.tx.Query(cq, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer crows.Close()
 	for crows.Next() {
@@ -87,12 +104,12 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		var state reconi.UserState
 		var n int
 		if err := crows.Scan(&id, &state, &n); err != nil {
-			return nil, err
+			return err
 		}
 		if i, ok := index[id]; ok {
 			out[i].UsersByState[state] = n
 			out[i].UsersTotal += n
 		}
 	}
-	return out, crows.Err()
+	return crows.Err()
 }
