@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -55,9 +54,6 @@ type Server struct {
 type ErrorBody struct {
 	Error reconi.Error `json:"error"`
 }
-
-// IdempotencyHeader carries the key that makes a mutating request safe to retry.
-const IdempotencyHeader = "Idempotency-Key"
 
 // New returns a Server for b.
 func New(b reconi.Backend, access Access, opts Options) *Server {
@@ -146,83 +142,6 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, h handler) {
 		return
 	}
 	writeJSON(w, status, v)
-}
-
-// idempotent answers a repeated key with the first answer, and records the
-// answer of a new one. The fingerprint binds the key to the request: the
-// method, the path and, for JSON requests, a hash of the body.
-func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handler, e endpoint, tokenID int64, key string) {
-	if len(key) > 200 {
-		s.writeError(w, r, reconi.Invalid(IdempotencyHeader, "is longer than 200 characters"))
-		return
-	}
-	fp := sha256.New()
-	fmt.Fprintf(fp, "%s %s\n", r.Method, r.URL.RequestURI())
-	if !e.stream {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			s.writeError(w, r, bodyError(err))
-			return
-		}
-		fp.Write(body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	fingerprint := hex.EncodeToString(fp.Sum(nil))
-	status, body, found, err := s.access.Claim(r.Context(), tokenID, key, fingerprint)
-	if err != nil {
-		if errors.Is(err, reconi.ErrInFlight) {
-			// 503 with Retry-After: clients retry it on their own.
-			w.Header().Set("Retry-After", "1")
-			writeJSON(w, http.StatusServiceUnavailable, ErrorBody{Error: *reconi.ErrInFlight})
-			return
-		}
-		s.writeError(w, r, err)
-		return
-	}
-	if found {
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		w.Write(body)
-		return
-	}
-	status, v, herr := func() (int, any, error) {
-		// A handler that panics answered nothing: free the key, or every
-		// retry would be told "in progress" until the claim goes stale.
-		defer func() {
-			if p := recover(); p != nil {
-				if err := s.access.Release(context.WithoutCancel(r.Context()), tokenID, key); err != nil {
-					s.opts.Logger.Error("releasing idempotency key", "err", err)
-				}
-				panic(p)
-			}
-		}()
-		return h(w, r)
-	}()
-	if herr != nil {
-		status, v = s.errorResponse(r, herr)
-	}
-	b, err := marshal(v)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	// A failure that is internal, or caused by a cancelled request or a
-	// server going down, changed nothing we can vouch for: let a retry run
-	// again rather than replay it. A success is recorded even when the
-	// client has gone: the change was made, and its retry must be answered
-	// with it, not make it twice.
-	ctx := context.WithoutCancel(r.Context())
-	if herr != nil && (status >= 500 || r.Context().Err() != nil) {
-		if err := s.access.Release(ctx, tokenID, key); err != nil {
-			s.opts.Logger.Error("releasing idempotency key", "err", err)
-		}
-	} else if err := s.access.Complete(ctx, tokenID, key, status, b); err != nil {
-		s.opts.Logger.Error("recording idempotent answer", "err", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(b)
 }
 
 func marshal(v any) ([]byte, error) {

@@ -91,3 +91,22 @@ func IdentificationCallback(verify func(header, timestamp string, body []byte) e
 		writeJSON(w, http.StatusOK, map[string]string{"reference": in.Reference, "result": strings.ToLower(strings.TrimSpace(in.Result))})
 	})
 }
+
+// registerIdentificationRoutes serves an operator's identification results;
+// the partner's own results arrive at IdentificationCallback.
+func (s *Server) registerIdentificationRoutes(on onRoute) {
+	on("POST", "/v1/users/{id}/identification", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+		var in struct {
+			Result string `json:"result"`
+			Note   string `json:"note"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		if in.Result != "passed" && in.Result != "failed" {
+			return 0, nil, reconi.Invalid("result", "%q is not a result: want passed or failed", in.Result)
+		}
+		u, err := s.backend.CompleteIdentification(r.Context(), id, in.Result == "passed", in.Note)
+		return http.StatusOK, u, err
+	}))
+}
