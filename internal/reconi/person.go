@@ -51,6 +51,17 @@ func ParseMobile(s string) (string, error) {
 	if t == "" {
 		return "", Invalid("phone", "is empty: want a mobile number like 06 12345678 or +31 6 12345678")
 	}
+	// Most numbers in an import are Dutch mobiles; recognising them here
+	// skips the library's regular expressions (see dutchMobileE164).
+	if e, ok := dutchMobileE164(t); ok {
+		return e, nil
+	}
+	return parseMobileLibrary(s, t)
+}
+
+// parseMobileLibrary is ParseMobile without the fast path: s as given, t
+// trimmed and not empty.
+func parseMobileLibrary(s, t string) (string, error) {
 	n, err := phonenumbers.Parse(t, DefaultPhoneRegion)
 	// GetNumberType is what IsValidNumber checks inside (UNKNOWN for an
 	// invalid number); asking once halves the regex work on the import's
