@@ -125,7 +125,9 @@ func Run(ctx context.Context, args []string, ios *output.IOStreams, getenv func(
 		}
 		return ExitOK
 	}
-	printError(ios, cmd, err)
+	// The service says what is wrong; the CLI adds which flag or command
+	// puts it right.
+	printError(ios, cmd, cmdutil.WithHint(err))
 	return ExitCode(err)
 }
 
