@@ -1,6 +1,6 @@
 // Package cmd is reconi's command tree. Each noun has its own package whose
-// constructors take a *cmdutil.Factory; this file wires them together, owns
-// the global flags and maps errors to exit codes.
+// constructors take a *cmdutil.Factory, which cmd/factory builds; this file
+// puts them together, owns the global flags and maps errors to exit codes.
 package cmd
 
 import (
@@ -21,6 +21,7 @@ import (
 	"github.com/reconi/reconi/cmd/auth"
 	"github.com/reconi/reconi/cmd/cancel"
 	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/factory"
 	"github.com/reconi/reconi/cmd/gendocs"
 	"github.com/reconi/reconi/cmd/identification"
 	"github.com/reconi/reconi/cmd/invite"
@@ -38,7 +39,6 @@ import (
 	"github.com/reconi/reconi/cmd/version"
 	"github.com/reconi/reconi/cmd/wizard"
 	"github.com/reconi/reconi/internal/buildinfo"
-	"github.com/reconi/reconi/internal/client"
 	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
@@ -103,21 +103,17 @@ func Main() int {
 // Run runs reconi as Main does, with everything it touches given: tests call
 // it with test streams and their own environment.
 func Run(ctx context.Context, args []string, ios *output.IOStreams, getenv func(string) string) int {
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: getenv, Now: time.Now,
-		RemoteBackend: func(server, token string) (reconi.Backend, error) {
-			return client.New(server, token, client.Options{})
-		},
-	}
+	// The embedded backend acts for the person at the terminal, who owns the
+	// database file.
+	ctx = reconi.WithActor(ctx, reconi.Actor{Name: localUser(getenv), Role: reconi.RoleLocal})
+	f := factory.New(ctx, ios, getenv)
 	defer f.Close()
-	root := NewCmdRoot(f)
+	root := NewCmdRoot(f.Factory)
 	root.SetArgs(args)
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 
-	// The embedded backend acts for the person at the terminal, who owns the
-	// database file.
-	ctx = reconi.WithActor(ctx, reconi.Actor{Name: localUser(getenv), Role: reconi.RoleLocal})
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		// Embedded commands deliver what they wrote to the outbox before
@@ -129,7 +125,9 @@ func Run(ctx context.Context, args []string, ios *output.IOStreams, getenv func(
 		}
 		return ExitOK
 	}
-	printError(ios, cmd, err)
+	// The service says what is wrong; the CLI adds which flag or command
+	// puts it right.
+	printError(ios, cmd, cmdutil.WithHint(err))
 	return ExitCode(err)
 }
 
@@ -203,33 +201,26 @@ talks to a shared reconi server instead. The commands are the same.`,
 	pf.String(config.KeyToken, "", "API `token` for --server (env RECONI_TOKEN)")
 	pf.BoolVar(&noInput, "no-input", false, "never prompt; fail when something is missing (also when CI=true)")
 
-	var cfg *config.Config
-	f.Config = func() (*config.Config, error) {
-		if cfg != nil {
-			return cfg, nil
+	// Config reads the flags above, so the root command builds it; the
+	// rest of the Factory comes from cmd/factory.
+	var loaded *config.Config
+	load := func(check bool) (*config.Config, error) {
+		if loaded == nil {
+			c, err := config.Load(cfgFile, profile, pf, f.Getenv)
+			if err != nil {
+				return nil, reconi.Invalid("config", "%v", err)
+			}
+			loaded = c
 		}
-		c, err := config.Load(cfgFile, profile, pf, f.Getenv)
-		if err == nil && !f.NewProfile {
-			err = c.Check()
+		if check {
+			if err := loaded.Check(); err != nil {
+				return nil, reconi.Invalid("config", "%v", err)
+			}
 		}
-		if err != nil {
-			return nil, reconi.Invalid("config", "%v", err)
-		}
-		cfg = c
-		return cfg, nil
+		return loaded, nil
 	}
-	var backend reconi.Backend
-	f.Backend = func() (reconi.Backend, error) {
-		if backend != nil {
-			return backend, nil
-		}
-		b, err := f.OpenBackend(root.Context())
-		if err != nil {
-			return nil, err
-		}
-		backend = b
-		return backend, nil
-	}
+	f.Config = func() (*config.Config, error) { return load(true) }
+	f.NewProfileConfig = func() (*config.Config, error) { return load(false) }
 
 	root.AddGroup(
 		&cobra.Group{ID: "wizard", Title: "The add-users wizard, in order:"},

@@ -4,12 +4,12 @@ package apply
 
 import (
 	"context"
-	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
-	"github.com/reconi/reconi/cmd/permissions"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
@@ -17,8 +17,10 @@ import (
 
 // Options are the inputs of `reconi apply`.
 type Options struct {
-	IO         *output.IOStreams
-	Factory    *cmdutil.Factory
+	IO      *output.IOStreams
+	Backend func() (reconi.Backend, error)
+	// Now dates a manifest's checks (dates of birth are in the past).
+	Now        func() time.Time
 	Output     cmdutil.OutputFlags
 	DraftID    int64
 	AgreeTerms bool
@@ -36,7 +38,7 @@ type Options struct {
 
 // NewCmdApply returns `reconi apply`.
 func NewCmdApply(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Backend: f.Backend, Now: f.Now}
 	var maxPrice string
 	cmd := &cobra.Command{
 		Use:   "apply [--draft ID | -f FILE] --agree-terms [--max-price EUROS]",
@@ -108,7 +110,7 @@ progress bar on stderr when that is a terminal.`,
 				}
 				return applyFileRun(cmd.Context(), opts)
 			}
-			id, err := cmdutil.ResolveDraft(f, cmd)
+			id, err := cmdutil.ResolveDraft(cmd, f.Config, f.Getenv)
 			if err != nil {
 				return err
 			}
@@ -130,121 +132,17 @@ progress bar on stderr when that is a terminal.`,
 	return cmd
 }
 
-// Run submits the draft opts names, asking for agreement when opts does not
-// say it already: `reconi wizard` ends with it.
-func Run(ctx context.Context, opts *Options) error { return applyRun(ctx, opts) }
-
 // parseEuros reads --max-price: an amount in euros, with a dot or comma for
 // cents.
 func parseEuros(s string) (int64, error) { return reconi.ParseEuros("max-price", s) }
 
 func applyRun(ctx context.Context, opts *Options) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
-	a, err := b.Application(ctx, opts.DraftID)
-	if err != nil {
-		return err
-	}
-	if a.State != reconi.AppDraft && opts.IdempotencyKey != "" && a.IdempotencyKey == opts.IdempotencyKey {
-		// A retry of an apply that went through: answer as the first time.
-		return printSubmitted(opts, a)
-	}
-	if a.State != reconi.AppDraft {
-		return reconi.Errorf(reconi.KindConflict, "application %d was already submitted on %s", a.ID,
-			a.SubmittedAt.Format("2006-01-02 15:04 MST"))
-	}
-	if err := a.Incomplete(len(a.Users)); err != nil {
-		// Before the summary and the question: nobody is asked to agree
-		// to a draft that cannot be submitted.
-		return err
-	}
-	terms, err := b.Terms(ctx)
-	if err != nil {
-		return err
-	}
-	if !opts.Output.Machine() {
-		if err := printSummary(opts.IO, a, terms); err != nil {
-			return err
-		}
-	} else if !opts.AgreeTerms && opts.IO.CanPrompt() {
-		// stdout is for the JSON; whoever is asked to agree still reads
-		// what they agree to, on stderr.
-		errIO := *opts.IO
-		errIO.Out = opts.IO.ErrOut
-		if err := printSummary(&errIO, a, terms); err != nil {
-			return err
-		}
-	}
-	if !opts.AgreeTerms {
-		if !opts.IO.CanPrompt() {
-			return cmdutil.FlagErrorf("--agree-terms is required when reconi cannot ask (no terminal, --no-input or CI); nothing was submitted")
-		}
-		ok, err := cmdutil.Confirm(opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit draft %d for %s?",
-			terms.Version, a.ID, reconi.FormatCents(a.Quote.TotalCents)))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			fmt.Fprintln(opts.IO.ErrOut, "Nothing was submitted.")
-			return cmdutil.ErrCancel
-		}
-	}
-	sub, err := b.Submit(ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: terms.Version,
-		MaxPriceCents: opts.MaxPriceCents, NotifyEmail: opts.NotifyEmail, IdempotencyKey: opts.IdempotencyKey})
-	if err != nil {
-		return err
-	}
-	return printSubmitted(opts, sub)
-}
-
-func printSubmitted(opts *Options, sub *reconi.Application) error {
-	if opts.Output.Machine() {
-		return opts.Output.Print(opts.IO, sub, nil)
-	}
-	opts.IO.Successf("Submitted application %d: %d users invited; follow it with reconi status %d", sub.ID, len(sub.Users), sub.ID)
-	return nil
-}
-
-func printSummary(ios *output.IOStreams, a *reconi.Application, terms *reconi.Terms) error {
-	cs := ios.ColorScheme()
-	var employed int
-	for _, u := range a.Users {
-		if u.Employed {
-			employed++
-		}
-	}
-	branch := "none (all establishments)"
-	if a.Branch != "" {
-		branch = string(a.Branch)
-	}
-	perms := a.Permissions.String()
-	if a.Permissions == nil {
-		perms = "not set: run reconi permissions set"
-	}
-	validity := "not set"
-	switch {
-	case a.ValidityYears == 1:
-		validity = "1 year"
-	case a.ValidityYears > 0:
-		validity = fmt.Sprintf("%d years", a.ValidityYears)
-	}
-	fmt.Fprintln(ios.Out, cs.Bold(fmt.Sprintf("Summary of draft %d", a.ID)))
-	if err := output.PrintKV(ios, [][2]string{
-		{"Organisation", fmt.Sprintf("%s (%s)", a.Organization.Name, a.Organization.KVK)},
-		{"Level", string(a.Level)},
-		{"Branch", branch},
-		{"Users", fmt.Sprintf("%d (%d employed, %d to be identified)", len(a.Users), employed, len(a.Users)-employed)},
-		{"Permissions", perms},
-		{"Validity", validity},
-	}); err != nil {
-		return err
-	}
-	fmt.Fprintln(ios.Out)
-	if err := permissions.PrintQuote(ios, &a.Quote); err != nil {
-		return err
-	}
-	fmt.Fprintf(ios.Out, "\n%s\n\n%s\n\n", cs.Bold(fmt.Sprintf("%s (version %s)", terms.Title, terms.Version)), terms.Text)
-	return nil
+	return shared.Submit(ctx, opts.IO, b, shared.SubmitOptions{
+		Output: opts.Output, DraftID: opts.DraftID, AgreeTerms: opts.AgreeTerms, MaxPriceCents: opts.MaxPriceCents,
+		NotifyEmail: opts.NotifyEmail, IdempotencyKey: opts.IdempotencyKey,
+	})
 }

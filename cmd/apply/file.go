@@ -9,7 +9,7 @@ import (
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/internal/progress"
-	"github.com/reconi/reconi/cmd/plan"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/csvio"
 	"github.com/reconi/reconi/internal/manifest"
 	"github.com/reconi/reconi/internal/output"
@@ -27,11 +27,11 @@ type FileResult struct {
 // applyFileRun applies a manifest: plan, refuse conflicts, then draft,
 // permissions, the new users and submit.
 func applyFileRun(ctx context.Context, opts *Options) error {
-	m, err := plan.Load(opts.Factory, opts.File)
+	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now)
 	if err != nil {
 		return err
 	}
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -49,12 +49,12 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	}
 	machine := opts.Output.Machine()
 	if !machine {
-		if err := plan.Print(opts.IO, &opts.Output, p); err != nil {
+		if err := shared.PrintPlan(opts.IO, &opts.Output, p); err != nil {
 			return err
 		}
 	}
 	if !p.Changes {
-		fmt.Fprintf(opts.IO.ErrOut, "Nothing to do: %s\n", plan.Summary(p))
+		fmt.Fprintf(opts.IO.ErrOut, "Nothing to do: %s\n", shared.PlanSummary(p))
 		if machine {
 			return opts.Output.Print(opts.IO, FileResult{Plan: p}, nil)
 		}
@@ -118,7 +118,7 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	if machine {
 		return opts.Output.Print(opts.IO, FileResult{Plan: p, Application: sub}, nil)
 	}
-	return printSubmitted(opts, sub)
+	return shared.PrintSubmitted(opts.IO, &opts.Output, sub)
 }
 
 // errImportEnded stops the CSV writer when the import stops reading.

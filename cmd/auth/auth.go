@@ -39,7 +39,6 @@ profile talk to the server: reconi --profile NAME ..., or RECONI_PROFILE.`,
   reconi auth login --server http://127.0.0.1:8080 --with-token --profile ci < token.txt`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f.NewProfile = true // login is how a profile comes to be
 			if server == "" {
 				return cmdutil.FlagErrorf("--server is required")
 			}
@@ -65,7 +64,8 @@ profile talk to the server: reconi --profile NAME ..., or RECONI_PROFILE.`,
 			if err != nil {
 				return err
 			}
-			cfg, err := f.Config()
+			// Login is how a profile comes to be.
+			cfg, err := f.NewProfileConfig()
 			if err != nil {
 				return err
 			}

@@ -17,7 +17,7 @@ import (
 // Options are the inputs of `reconi cancel`.
 type Options struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	AppID   int64
 	// Email selects one user; empty cancels every request in progress.
@@ -29,7 +29,7 @@ type Options struct {
 
 // NewCmdCancel returns `reconi cancel`.
 func NewCmdCancel(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:   "cancel APP_ID [--email EMAIL] [--reason TEXT] [--yes]",
 		Short: "Cancel requests still in progress: one user's, or a whole application's",
@@ -77,7 +77,7 @@ authorization manager").`,
 }
 
 func cancelRun(ctx context.Context, opts *Options) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

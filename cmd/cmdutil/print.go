@@ -5,9 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
-	"github.com/reconi/reconi/internal/reconi"
 )
 
 // OutputFlags are -o/--output and --jq, on every command that prints data.
@@ -52,38 +50,6 @@ func (o *OutputFlags) Print(ios *output.IOStreams, data any, tbl func(*output.Ta
 	}
 	return output.Print(ios, f, data, tbl)
 }
-
-// DraftFlag registers --draft on a command that works on one draft or
-// application; the value also comes from RECONI_DRAFT or the profile.
-func DraftFlag(cmd *cobra.Command) {
-	cmd.Flags().String(config.KeyDraft, "", "draft or application `ID` (default: the current draft started by org select; env RECONI_DRAFT)")
-}
-
-// ResolveDraft returns the draft to work on: --draft, RECONI_DRAFT or the
-// profile's setting, else the current draft that `org select` started.
-func ResolveDraft(f *Factory, cmd *cobra.Command) (int64, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return 0, err
-	}
-	if fl := cmd.Flags().Lookup(config.KeyDraft); fl != nil && fl.Changed {
-		return ParseID("draft", fl.Value.String())
-	}
-	if v := cfg.Get(config.KeyDraft); v != "" {
-		return ParseID("draft", v)
-	}
-	id, err := f.State().CurrentDraft(StateKey(cfg))
-	if err != nil {
-		return 0, err
-	}
-	if id == 0 {
-		return 0, reconi.Invalid("draft", "no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID")
-	}
-	return id, nil
-}
-
-// StateKey identifies the profile and backend whose current draft is kept.
-func StateKey(cfg *config.Config) string { return cfg.Profile + "|" + Target(cfg) }
 
 // ParseID parses an application ID.
 func ParseID(field, s string) (int64, error) {

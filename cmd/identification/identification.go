@@ -32,7 +32,7 @@ records it from the partner's signed callback instead.`,
 // CompleteOptions are the inputs of `reconi identification complete`.
 type CompleteOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	UserID  int64
 	Passed  bool
@@ -41,7 +41,7 @@ type CompleteOptions struct {
 
 // NewCmdComplete returns `reconi identification complete`.
 func NewCmdComplete(f *cmdutil.Factory, runF func(context.Context, *CompleteOptions) error) *cobra.Command {
-	opts := &CompleteOptions{IO: f.IOStreams, Factory: f}
+	opts := &CompleteOptions{IO: f.IOStreams, Backend: f.Backend}
 	var result string
 	cmd := &cobra.Command{
 		Use:   "complete USER_ID --result passed|failed [--note TEXT]",
@@ -93,7 +93,7 @@ the outbox (see the example), or the "id" of the user in reconi status APP_ID
 }
 
 func completeRun(ctx context.Context, opts *CompleteOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

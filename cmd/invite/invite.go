@@ -20,7 +20,7 @@ import (
 // Options are the inputs of every `reconi invite` step.
 type Options struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	// Token is the invitation token, taken out of a pasted link. It is a
 	// secret: it is never printed.
@@ -67,7 +67,7 @@ on standard input instead.`,
 // the output flags, and validate for the step's own flags.
 func step(f *cmdutil.Factory, use, short, long, example string, validate func(*Options) error,
 	runF, defaultRun func(context.Context, *Options) error) (*cobra.Command, *Options) {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:     use,
 		Short:   short,
@@ -161,7 +161,7 @@ long the link is valid, and what to do next. Nothing changes.`,
 }
 
 func showRun(ctx context.Context, opts *Options) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ entered wrong too often. Codes are limited: one a minute, five an hour.`,
 }
 
 func confirmRun(ctx context.Context, opts *Options) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func ParseCode(s string) (string, error) {
 }
 
 func verifyRun(ctx context.Context, opts *Options) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ check follows, and you are emailed when the means is issued.`,
 }
 
 func orderRun(ctx context.Context, opts *Options) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

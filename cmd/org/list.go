@@ -8,18 +8,19 @@ import (
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
 )
 
 // ListOptions are the inputs of `reconi org list`.
 type ListOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 }
 
 // NewCmdList returns `reconi org list`.
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IOStreams, Factory: f}
+	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Short:   "List the organisations of the register",
@@ -40,7 +41,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // RegisterOptions are the inputs of `reconi org register`.
 type RegisterOptions struct {
 	IO       *output.IOStreams
-	Factory  *cmdutil.Factory
+	Backend  func() (reconi.Backend, error)
 	Output   cmdutil.OutputFlags
 	KVK      string
 	Name     string
@@ -22,7 +22,7 @@ type RegisterOptions struct {
 
 // NewCmdRegister returns `reconi org register`.
 func NewCmdRegister(f *cmdutil.Factory, runF func(context.Context, *RegisterOptions) error) *cobra.Command {
-	opts := &RegisterOptions{IO: f.IOStreams, Factory: f}
+	opts := &RegisterOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:   "register --kvk NUMBER --name NAME [--branch NUMBER]...",
 		Short: "Add an organisation to the register (operators)",
@@ -52,7 +52,7 @@ A KvK number has exactly 8 digits (leading zeros count); a branch number
 }
 
 func registerRun(ctx context.Context, opts *RegisterOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

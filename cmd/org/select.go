@@ -8,6 +8,8 @@ import (
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/internal/prompt"
+	"github.com/reconi/reconi/cmd/shared"
+	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -15,8 +17,11 @@ import (
 // SelectOptions are the inputs of `reconi org select`.
 type SelectOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
-	Output  cmdutil.OutputFlags
+	Backend func() (reconi.Backend, error)
+	// Config and Getenv say where the new draft is remembered as current.
+	Config func() (*config.Config, error)
+	Getenv func(string) string
+	Output cmdutil.OutputFlags
 
 	KVK    string
 	Level  string
@@ -25,7 +30,7 @@ type SelectOptions struct {
 
 // NewCmdSelect returns `reconi org select` (wizard steps 3 to 6).
 func NewCmdSelect(f *cmdutil.Factory, runF func(context.Context, *SelectOptions) error) *cobra.Command {
-	opts := &SelectOptions{IO: f.IOStreams, Factory: f}
+	opts := &SelectOptions{IO: f.IOStreams, Backend: f.Backend, Config: f.Config, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "select KVK --level LEVEL [--branch NUMBER]",
 		Short: "Start a draft for an organisation at an assurance level (steps 3-6)",
@@ -66,17 +71,17 @@ among them Belastingdienst and UWV.`,
 			if opts.KVK == "" || opts.Level == "" {
 				p := prompt.New(f.IOStreams, f.Getenv)
 				if opts.KVK == "" {
-					b, err := f.Backend()
+					b, err := opts.Backend()
 					if err != nil {
 						return err
 					}
-					if opts.KVK, err = AskOrganization(cmd.Context(), p, b); err != nil {
+					if opts.KVK, err = shared.AskOrganization(cmd.Context(), p, b); err != nil {
 						return err
 					}
 				}
 				if opts.Level == "" {
 					var err error
-					if opts.Level, err = AskLevel(cmd.Context(), p); err != nil {
+					if opts.Level, err = shared.AskLevel(cmd.Context(), p); err != nil {
 						return err
 					}
 				}
@@ -97,23 +102,13 @@ among them Belastingdienst and UWV.`,
 }
 
 func selectRun(ctx context.Context, opts *SelectOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
-	a, err := b.CreateDraft(ctx, reconi.NewDraft{KVK: opts.KVK, Level: opts.Level, Branch: opts.Branch})
+	a, err := shared.StartDraft(ctx, opts.IO, b, reconi.NewDraft{KVK: opts.KVK, Level: opts.Level, Branch: opts.Branch}, opts.Config, opts.Getenv)
 	if err != nil {
 		return err
-	}
-	cfg, err := opts.Factory.Config()
-	if err != nil {
-		return err
-	}
-	if err := opts.Factory.State().SetCurrentDraft(cmdutil.StateKey(cfg), a.ID); err != nil {
-		return fmt.Errorf("remembering the current draft: %w", err)
-	}
-	for _, w := range a.Warnings {
-		opts.IO.Warnf("%s", w)
 	}
 	org, err := b.Organization(ctx, a.Organization.KVK)
 	if err != nil {
@@ -122,7 +117,7 @@ func selectRun(ctx context.Context, opts *SelectOptions) error {
 	if opts.Output.Machine() {
 		return opts.Output.Print(opts.IO, a, nil)
 	}
-	opts.IO.Successf("Started draft %d for %s (%s) at %s", a.ID, org.Name, org.KVK, a.Level)
+	shared.PrintStarted(opts.IO, a, org)
 	return printOrg(opts.IO, org, [][2]string{
 		{"Draft", fmt.Sprint(a.ID)},
 		{"Level", string(a.Level) + " (" + a.Level.AuthnContextClassRef() + ")"},
@@ -136,54 +131,4 @@ func branchText(b reconi.BranchNumber) string {
 		return "none (all establishments)"
 	}
 	return string(b)
-}
-
-// levelOptions are the levels the wizard offers, with what they mean.
-var levelOptions = []prompt.Option{
-	{Label: "EH2   low: a password", Value: string(reconi.EH2)},
-	{Label: "EH2+  low: a password plus SMS or token; identity checked from a copy", Value: string(reconi.EH2Plus)},
-	{Label: "EH3   substantial: identity checked face to face (Belastingdienst, UWV, ...)", Value: string(reconi.EH3)},
-}
-
-// AskLevel asks for the assurance level of the new users' means.
-func AskLevel(ctx context.Context, p *prompt.Prompter) (string, error) {
-	return p.Select(ctx, "Assurance level of the new users' means", levelOptions, string(reconi.EH3))
-}
-
-// AskOrganization asks which organisation of the register to add users to
-// and returns its KvK number.
-func AskOrganization(ctx context.Context, p *prompt.Prompter, b reconi.Backend) (string, error) {
-	orgs, err := b.Organizations(ctx)
-	if err != nil {
-		return "", err
-	}
-	if len(orgs) == 0 {
-		return "", reconi.Errorf(reconi.KindNotFound, "the organisation register is empty (an operator adds one with: reconi org register --kvk KVK --name NAME)")
-	}
-	options := make([]prompt.Option, len(orgs))
-	for i, o := range orgs {
-		options[i] = prompt.Option{Label: fmt.Sprintf("%s (%s)", o.Name, o.KVK), Value: string(o.KVK)}
-	}
-	return p.Select(ctx, "Organisation to add users to", options, string(orgs[0].KVK))
-}
-
-// AskBranch asks whether to restrict the users to a branch of org, advising
-// against it, and returns the branch number or "" for none.
-func AskBranch(ctx context.Context, p *prompt.Prompter, org *reconi.Organization) (string, error) {
-	if len(org.Branches) == 0 {
-		return "", nil
-	}
-	restrict, err := p.Confirm(ctx, "Restrict the users to one branch? Not advised: users bound to a branch cannot log in at some providers, among them Belastingdienst and UWV", false)
-	if err != nil || !restrict {
-		return "", err
-	}
-	options := make([]prompt.Option, len(org.Branches))
-	for i, br := range org.Branches {
-		label := string(br.Number)
-		if br.Name != "" {
-			label += " " + br.Name
-		}
-		options[i] = prompt.Option{Label: label, Value: string(br.Number)}
-	}
-	return p.Select(ctx, "Branch (vestigingsnummer)", options, string(org.Branches[0].Number))
 }

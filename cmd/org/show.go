@@ -14,14 +14,14 @@ import (
 // ShowOptions are the inputs of `reconi org show`.
 type ShowOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	KVK     string
 }
 
 // NewCmdShow returns `reconi org show` (wizard step 6: check the organisation).
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Factory: f}
+	opts := &ShowOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:     "show KVK",
 		Short:   "Show an organisation of the register",
@@ -43,7 +43,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

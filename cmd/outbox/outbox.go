@@ -45,7 +45,7 @@ keep no link or code.`,
 // ListOptions are the inputs of `reconi outbox list`.
 type ListOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	Filter  reconi.OutboxFilter
 }
@@ -57,7 +57,7 @@ var (
 
 // NewCmdList returns `reconi outbox list`.
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IOStreams, Factory: f}
+	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend}
 	var app string
 	cmd := &cobra.Command{
 		Use:     "list [--to ADDRESS] [--channel CHANNEL] [--state STATE] [--app ID] [--limit N]",
@@ -148,7 +148,7 @@ func recipient(s string) string {
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -186,14 +186,14 @@ func subject(m reconi.Message) string {
 // ShowOptions are the inputs of `reconi outbox show`.
 type ShowOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	ID      int64
 }
 
 // NewCmdShow returns `reconi outbox show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Factory: f}
+	opts := &ShowOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one message: its headers, then its body",
@@ -223,7 +223,7 @@ the recipient reads it. A delivered message keeps no link or code.`,
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // RetryOptions are the inputs of `reconi outbox retry`.
 type RetryOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	// IDs names the messages; with All, Filter selects them instead.
 	IDs    []int64
@@ -28,7 +28,7 @@ var retryStates = []string{string(reconi.MessageFailed), string(reconi.MessageKe
 
 // NewCmdRetry returns `reconi outbox retry`.
 func NewCmdRetry(f *cmdutil.Factory, runF func(context.Context, *RetryOptions) error) *cobra.Command {
-	opts := &RetryOptions{IO: f.IOStreams, Factory: f}
+	opts := &RetryOptions{IO: f.IOStreams, Backend: f.Backend}
 	var app string
 	cmd := &cobra.Command{
 		Use:   "retry {ID... | --all [--state failed|kept] [--channel CHANNEL] [--app ID]}",
@@ -112,7 +112,7 @@ Only operators and the local user may do this.`,
 }
 
 func retryRun(ctx context.Context, opts *RetryOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -6,14 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
-	"github.com/reconi/reconi/cmd/permissions"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/manifest"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
@@ -45,15 +43,17 @@ func exit(err error) error {
 // Options are the inputs of `reconi plan`.
 type Options struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
-	Output  cmdutil.OutputFlags
+	Backend func() (reconi.Backend, error)
+	// Now dates the manifest's checks (dates of birth are in the past).
+	Now    func() time.Time
+	Output cmdutil.OutputFlags
 	// File is the manifest's path, or - for standard input.
 	File string
 }
 
 // NewCmdPlan returns `reconi plan`.
 func NewCmdPlan(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Backend: f.Backend, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "plan -f FILE",
 		Short: "Show what applying an onboarding file would do; exit 0 nothing, 2 changes, 1 error",
@@ -108,11 +108,11 @@ usual ones: 2 is not a usage error here):
 }
 
 func planRun(ctx context.Context, opts *Options) error {
-	m, err := Load(opts.Factory, opts.File)
+	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now)
 	if err != nil {
 		return err
 	}
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -120,101 +120,18 @@ func planRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := Print(opts.IO, &opts.Output, p); err != nil {
+	if err := shared.PrintPlan(opts.IO, &opts.Output, p); err != nil {
 		return err
 	}
 	if err := p.Check(); err != nil {
 		return err
 	}
 	if !p.Changes {
-		fmt.Fprintf(opts.IO.ErrOut, "No changes: %s\n", Summary(p))
+		fmt.Fprintf(opts.IO.ErrOut, "No changes: %s\n", shared.PlanSummary(p))
 		return nil
 	}
 	// Changes are plan's answer, not a failure: say what to do next, and
 	// exit 2 without an error line.
-	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s --agree-terms\n", Summary(p), m.File)
-	return &ExitError{Code: ExitChanges, Quiet: true, Err: fmt.Errorf("changes to apply: %s", Summary(p))}
-}
-
-// Load reads the manifest at path, or standard input for "-", with the
-// factory's clock (dates of birth may not be in the future).
-func Load(f *cmdutil.Factory, path string) (*manifest.Manifest, error) {
-	now := time.Now
-	if f.Now != nil {
-		now = f.Now
-	}
-	if path != "-" {
-		return manifest.Load(path, now())
-	}
-	data, err := io.ReadAll(f.IOStreams.In)
-	if err != nil {
-		return nil, err
-	}
-	// A users_file is then relative to the working directory.
-	return manifest.Parse("<stdin>", data, now())
-}
-
-// Summary counts a plan's users in words: "2 to add, 1 already present".
-func Summary(p *manifest.Plan) string {
-	parts := []string{fmt.Sprintf("%d to add", p.New), fmt.Sprintf("%d already present", p.Present)}
-	if p.Conflicting > 0 {
-		parts = append(parts, fmt.Sprintf("%d conflicting", p.Conflicting))
-	}
-	of := fmt.Sprintf("%d users", len(p.Users))
-	if len(p.Users) == 1 {
-		of = "1 user"
-	}
-	return fmt.Sprintf("%s (of %s)", strings.Join(parts, ", "), of)
-}
-
-// Print shows a plan: the application it would make, each user's action
-// and the quote; or the plan in the format the flags ask for.
-func Print(ios *output.IOStreams, o *cmdutil.OutputFlags, p *manifest.Plan) error {
-	if o.Machine() {
-		return o.Print(ios, p, nil)
-	}
-	branch := "none (all establishments)"
-	if p.Branch != "" {
-		branch = string(p.Branch)
-	}
-	validity := "1 year"
-	if p.ValidityYears != 1 {
-		validity = fmt.Sprintf("%d years", p.ValidityYears)
-	}
-	pairs := [][2]string{
-		{"Manifest", p.File},
-		{"Organisation", fmt.Sprintf("%s (%s)", p.Organization.Name, p.Organization.KVK)},
-		{"Level", string(p.Level)},
-		{"Branch", branch},
-		{"Permissions", p.Permissions.String()},
-		{"Validity", validity},
-	}
-	if p.MaxPriceCents != nil {
-		pairs = append(pairs, [2]string{"Max price", reconi.FormatCents(*p.MaxPriceCents) + " (VAT included)"})
-	}
-	pairs = append(pairs, [2]string{"Users", Summary(p)})
-	if err := output.PrintKV(ios, pairs); err != nil {
-		return err
-	}
-	fmt.Fprintln(ios.Out)
-	t := output.NewTable(ios)
-	t.AddHeader("ACTION", "EMAIL", "NAME", "DETAIL")
-	for _, u := range p.Users {
-		detail := ""
-		switch u.Action {
-		case manifest.ActionPresent:
-			detail = fmt.Sprintf("application %d, %s", u.ApplicationID, u.State)
-		case manifest.ActionConflicting:
-			detail = strings.Join(u.Conflicts, "; ")
-		}
-		t.AddRow(string(u.Action), u.Email, u.FirstName+" "+u.LastName, detail)
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	if p.New == 0 {
-		return nil
-	}
-	fmt.Fprintln(ios.Out)
-	return permissions.PrintQuote(ios, &p.Quote)
+	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s --agree-terms\n", shared.PlanSummary(p), m.File)
+	return &ExitError{Code: ExitChanges, Quiet: true, Err: fmt.Errorf("changes to apply: %s", shared.PlanSummary(p))}
 }

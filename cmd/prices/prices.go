@@ -27,13 +27,13 @@ func NewCmdPrices(f *cmdutil.Factory) *cobra.Command {
 // ShowOptions are the inputs of `reconi prices show`.
 type ShowOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 }
 
 // NewCmdShow returns `reconi prices show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Factory: f}
+	opts := &ShowOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:   "show",
 		Short: "Show the price list in force (cents, VAT excluded)",
@@ -53,7 +53,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -90,13 +90,13 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 // LoadOptions are the inputs of `reconi prices load`.
 type LoadOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	File    string
 }
 
 // NewCmdLoad returns `reconi prices load`.
 func NewCmdLoad(f *cmdutil.Factory, runF func(context.Context, *LoadOptions) error) *cobra.Command {
-	opts := &LoadOptions{IO: f.IOStreams, Factory: f}
+	opts := &LoadOptions{IO: f.IOStreams, Backend: f.Backend}
 	var example bool
 	cmd := &cobra.Command{
 		Use:   "load FILE",
@@ -135,7 +135,7 @@ func loadRun(ctx context.Context, opts *LoadOptions) error {
 	if err != nil {
 		return err
 	}
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

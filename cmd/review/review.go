@@ -34,13 +34,13 @@ authorization manager is told).`,
 // ListOptions are the inputs of `reconi review list`.
 type ListOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 }
 
 // NewCmdList returns `reconi review list`.
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IOStreams, Factory: f}
+	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -66,7 +66,7 @@ level, and since when they wait.`,
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 // DecideOptions are the inputs of `reconi review approve` and `reject`.
 type DecideOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	UserID  int64
 	// Reason is why the request is rejected (reject only).
@@ -99,7 +99,7 @@ type DecideOptions struct {
 
 // NewCmdApprove returns `reconi review approve`.
 func NewCmdApprove(f *cmdutil.Factory, runF func(context.Context, *DecideOptions) error) *cobra.Command {
-	opts := &DecideOptions{IO: f.IOStreams, Factory: f}
+	opts := &DecideOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:   "approve USER_ID",
 		Short: "Pass the final check: the means is issued",
@@ -123,7 +123,7 @@ issued, and the user and the authorization manager are emailed.`,
 
 // NewCmdReject returns `reconi review reject`.
 func NewCmdReject(f *cmdutil.Factory, runF func(context.Context, *DecideOptions) error) *cobra.Command {
-	opts := &DecideOptions{IO: f.IOStreams, Factory: f}
+	opts := &DecideOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:   "reject USER_ID --reason TEXT",
 		Short: "Fail the final check: the request is rejected",
@@ -164,7 +164,7 @@ func prepare(opts *DecideOptions, arg string) error {
 }
 
 func approveRun(ctx context.Context, opts *DecideOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func approveRun(ctx context.Context, opts *DecideOptions) error {
 }
 
 func rejectRun(ctx context.Context, opts *DecideOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/reconi/reconi/internal/httpapi"
 	"github.com/reconi/reconi/internal/notify"
 	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/service"
 	"github.com/reconi/reconi/internal/store"
 	"github.com/reconi/reconi/internal/web"
@@ -27,8 +28,14 @@ import (
 
 // Options are the inputs of `reconi serve`.
 type Options struct {
-	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	IO     *output.IOStreams
+	Config func() (*config.Config, error)
+	Now    func() time.Time
+	// Store is the local database, Local the service over it, Senders the
+	// delivery channels of the outbox.
+	Store   func() (store.Store, error)
+	Local   func() (cmdutil.Local, error)
+	Senders func() (map[reconi.Channel]notify.Sender, *notify.Config, error)
 
 	Addr           string
 	TLSCert        string
@@ -51,7 +58,7 @@ type Options struct {
 
 // NewCmdServe returns `reconi serve`.
 func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now, Store: f.Store, Local: f.Local, Senders: f.Senders}
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT] [--db PATH] [--tls-cert FILE --tls-key FILE]",
 		Short: "Serve the backend (SQLite or PostgreSQL) as a JSON API, with the invitation pages",
@@ -120,20 +127,19 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.SweepInterval <= 0 {
 		opts.SweepInterval = time.Minute
 	}
-	f := opts.Factory
-	cfg, err := f.Config()
+	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
-	st, err := f.Store(ctx)
+	st, err := opts.Store()
 	if err != nil {
 		return err
 	}
-	svc, err := f.Service(ctx)
+	svc, err := opts.Local()
 	if err != nil {
 		return err
 	}
-	senders, nc, err := f.Senders()
+	senders, nc, err := opts.Senders()
 	if err != nil {
 		return err
 	}
@@ -147,18 +153,18 @@ func Run(ctx context.Context, opts *Options) error {
 		logger.Warn("public_url is not set: invitation links point at "+service.DefaultPublicURL+
 			"/invite/...; set public_url (RECONI_PUBLIC_URL) to the address users reach this server at", "addr", opts.Addr)
 	}
-	api := httpapi.New(svc, service.NewAccess(st, f.Now), httpapi.Options{
+	api := httpapi.New(svc, service.NewAccess(st, opts.Now), httpapi.Options{
 		Logger:         logger,
 		MaxBodyBytes:   opts.MaxBodyBytes,
 		MaxImportBytes: opts.MaxImportBytes,
 		Ready:          func(ctx context.Context) error { return ping(ctx, st) },
 	})
 	// The user's steps, behind the invitation link in the email.
-	api.Mount("/invite/", web.New(svc, web.Options{CSRFSecret: []byte(cfg.Get(config.KeyCSRFSecret)), Now: f.Now, Logger: logger,
+	api.Mount("/invite/", web.New(svc, web.Options{CSRFSecret: []byte(cfg.Get(config.KeyCSRFSecret)), Now: opts.Now, Logger: logger,
 		SecureCookies: strings.HasPrefix(cfg.Get(config.KeyPublicURL), "https://")}))
 	// The identification partner's signed results.
 	if secret := nc.IdentificationCallbackSecret; secret != "" {
-		api.Mount("POST "+httpapi.CallbackPath, httpapi.IdentificationCallback(notify.Verifier(secret, f.Now, 0),
+		api.Mount("POST "+httpapi.CallbackPath, httpapi.IdentificationCallback(notify.Verifier(secret, opts.Now, 0),
 			func(ctx context.Context, ref string, passed bool, note string) error {
 				_, err := svc.IdentificationResult(ctx, ref, passed, note)
 				return err
@@ -171,7 +177,7 @@ func Run(ctx context.Context, opts *Options) error {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		svc.RunDispatcher(ctx, senders, opts.DispatchInterval, service.DispatchOptions{Logger: logger})
+		svc.RunDispatcher(ctx, senders, opts.DispatchInterval, logger)
 	}()
 	go func() {
 		defer wg.Done()
@@ -232,7 +238,7 @@ func Run(ctx context.Context, opts *Options) error {
 // sweep expires requests past their deadline every interval until ctx ends.
 // Replicas may sweep at once: a user is only moved while still in its old
 // state.
-func sweep(ctx context.Context, svc *service.Service, interval time.Duration, logger *slog.Logger) {
+func sweep(ctx context.Context, svc cmdutil.Local, interval time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

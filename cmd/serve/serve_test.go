@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/factory"
 	"github.com/reconi/reconi/cmd/serve"
 	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
@@ -131,11 +131,11 @@ func TestGracefulShutdown(t *testing.T) {
 	ios, _, _, _ := output.Test()
 	logs := &logWriter{}
 	ios.ErrOut = logs
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: getenv, Now: time.Now,
-		Config: func() (*config.Config, error) { return config.Load("", "", nil, getenv) }}
+	f := factory.New(ctx, ios, getenv)
+	f.Config = func() (*config.Config, error) { return config.Load("", "", nil, getenv) }
 	defer f.Close()
 	addrc := make(chan string, 1)
-	opts := &serve.Options{IO: ios, Factory: f, Addr: "127.0.0.1:0", LogFormat: "json",
+	opts := &serve.Options{IO: ios, Config: f.Config, Now: f.Now, Store: f.Store, Local: f.Local, Senders: f.Senders, Addr: "127.0.0.1:0", LogFormat: "json",
 		MaxBodyBytes: 1 << 20, MaxImportBytes: 1 << 30, ReadTimeout: time.Minute, WriteTimeout: time.Minute,
 		IdleTimeout: time.Minute, ShutdownGrace: 30 * time.Second,
 		Listening: func(addr string) { addrc <- addr }}

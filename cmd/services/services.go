@@ -26,14 +26,14 @@ func NewCmdServices(f *cmdutil.Factory) *cobra.Command {
 // ListOptions are the inputs of `reconi services list`.
 type ListOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	Filter  reconi.ServiceFilter
 }
 
 // NewCmdList returns `reconi services list`.
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IOStreams, Factory: f}
+	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:     "list [--level LEVEL] [--provider NAME]",
 		Short:   "List services; --level keeps those a means at that level may use",
@@ -58,7 +58,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -77,13 +77,13 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 // LoadOptions are the inputs of `reconi services load`.
 type LoadOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	File    string
 }
 
 // NewCmdLoad returns `reconi services load`.
 func NewCmdLoad(f *cmdutil.Factory, runF func(context.Context, *LoadOptions) error) *cobra.Command {
-	opts := &LoadOptions{IO: f.IOStreams, Factory: f}
+	opts := &LoadOptions{IO: f.IOStreams, Backend: f.Backend}
 	var example bool
 	cmd := &cobra.Command{
 		Use:   "load FILE",
@@ -122,7 +122,7 @@ func loadRun(ctx context.Context, opts *LoadOptions) error {
 	if err != nil {
 		return err
 	}
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 // Options are the inputs of `reconi status`.
 type Options struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	// AppID selects one application; 0 lists them.
 	AppID  int64
@@ -38,7 +38,7 @@ type Options struct {
 
 // NewCmdStatus returns `reconi status`.
 func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f, Now: f.Now, Sleep: sleep}
+	opts := &Options{IO: f.IOStreams, Backend: f.Backend, Now: f.Now, Sleep: sleep}
 	var wait string
 	cmd := &cobra.Command{
 		Use:   "status [APP_ID] [--org KVK] [--state STATE] [--email EMAIL] [--wait STATE --timeout DURATION]",
@@ -111,7 +111,7 @@ terminal each change is reported on stderr. The exit code says how it ended:
 }
 
 func statusRun(ctx context.Context, opts *Options) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/reconi/reconi/cmd"
 	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/factory"
 	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/internal/flowtest"
 	"github.com/reconi/reconi/cmd/status"
@@ -129,18 +130,20 @@ func waitRun(t *testing.T, s *cmdtest.Sandbox, clk *clock, tty bool, wrap func(r
 	ios, _, out, errOut := output.Test()
 	ios.SetStdoutTTY(tty)
 	ios.SetStderrTTY(tty)
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: s.Getenv, Now: clk.now,
-		Config: func() (*config.Config, error) { return config.Load("", "", nil, s.Getenv) }}
 	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "ops", Role: reconi.RoleLocal})
+	f := factory.New(ctx, ios, s.Getenv)
+	f.Now = clk.now
+	f.Config = func() (*config.Config, error) { return config.Load("", "", nil, s.Getenv) }
+	open := f.Backend
 	f.Backend = func() (reconi.Backend, error) {
-		b, err := f.OpenBackend(ctx)
+		b, err := open()
 		if err != nil || wrap == nil {
 			return b, err
 		}
 		return wrap(b), nil
 	}
 	t.Cleanup(func() { f.Close() })
-	c := status.NewCmdStatus(f, func(ctx context.Context, o *status.Options) error {
+	c := status.NewCmdStatus(f.Factory, func(ctx context.Context, o *status.Options) error {
 		if o.Now == nil || o.Now().IsZero() {
 			t.Error("status does not read the Factory's clock")
 		}
@@ -326,14 +329,15 @@ func TestWaitStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(actor)
 	defer cancel()
 	ios, _, _, _ := output.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Getenv: s.Getenv, Now: time.Now,
-		Config: func() (*config.Config, error) { return config.Load("", "", nil, s.Getenv) }}
+	f := factory.New(actor, ios, s.Getenv)
+	f.Config = func() (*config.Config, error) { return config.Load("", "", nil, s.Getenv) }
 	defer f.Close()
+	open := f.Backend
 	f.Backend = func() (reconi.Backend, error) {
-		b, err := f.OpenBackend(actor)
+		b, err := open()
 		return &cancelling{Backend: b, cancel: cancel}, err
 	}
-	c := status.NewCmdStatus(f, nil)
+	c := status.NewCmdStatus(f.Factory, nil)
 	c.SetArgs([]string{strconv.FormatInt(app, 10), "--wait", "issued", "--interval", "1h"})
 	c.SilenceErrors, c.SilenceUsage = true, true
 	start := time.Now()

@@ -3,7 +3,6 @@
 package tokens
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -35,7 +34,7 @@ Roles:
 	return cmd
 }
 
-func access(ctx context.Context, f *cmdutil.Factory) (*service.Access, error) {
+func access(f *cmdutil.Factory) (*service.Access, error) {
 	cfg, err := f.Config()
 	if err != nil {
 		return nil, err
@@ -43,7 +42,7 @@ func access(ctx context.Context, f *cmdutil.Factory) (*service.Access, error) {
 	if cfg.Get(config.KeyServer) != "" {
 		return nil, cmdutil.FlagErrorf("tokens are administered on the server's machine against its database: use --db, not --server")
 	}
-	st, err := f.Store(ctx)
+	st, err := f.Store()
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +70,7 @@ func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
 			if err := opts.Output.Validate(); err != nil {
 				return err
 			}
-			acc, err := access(cmd.Context(), f)
+			acc, err := access(f)
 			if err != nil {
 				return err
 			}
@@ -112,7 +111,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err := out.Validate(); err != nil {
 				return err
 			}
-			acc, err := access(cmd.Context(), f)
+			acc, err := access(f)
 			if err != nil {
 				return err
 			}
@@ -151,7 +150,7 @@ func newCmdRevoke(f *cmdutil.Factory) *cobra.Command {
 			if err != nil || id <= 0 {
 				return cmdutil.FlagErrorf("%q is not a token ID: want the number shown by reconi tokens list", args[0])
 			}
-			acc, err := access(cmd.Context(), f)
+			acc, err := access(f)
 			if err != nil {
 				return err
 			}

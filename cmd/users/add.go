@@ -10,6 +10,7 @@ import (
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/internal/prompt"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -17,7 +18,7 @@ import (
 // AddOptions are the inputs of `reconi users add`.
 type AddOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	DraftID int64
 	User    reconi.NewUser
@@ -25,7 +26,7 @@ type AddOptions struct {
 
 // NewCmdAdd returns `reconi users add` (step 7, "Add user").
 func NewCmdAdd(f *cmdutil.Factory, runF func(context.Context, *AddOptions) error) *cobra.Command {
-	opts := &AddOptions{IO: f.IOStreams, Factory: f}
+	opts := &AddOptions{IO: f.IOStreams, Backend: f.Backend}
 	var employed bool
 	cmd := &cobra.Command{
 		Use:   "add --first-name NAME --last-name NAME --email EMAIL --phone MOBILE --employed=true|false",
@@ -62,11 +63,11 @@ answer; without one (or with --no-input, or CI=true) every flag but
 				// Someone at the terminal is asked for the rest; the date of
 				// birth too when no detail was given at all.
 				all := len(missing) == 5 && !cmd.Flags().Changed("date-of-birth")
-				if err := AskUser(cmd.Context(), prompt.New(f.IOStreams, f.Getenv), &opts.User, all, now(f)); err != nil {
+				if err := shared.AskUser(cmd.Context(), prompt.New(f.IOStreams, f.Getenv), &opts.User, all, now(f)); err != nil {
 					return err
 				}
 			}
-			id, err := cmdutil.ResolveDraft(f, cmd)
+			id, err := cmdutil.ResolveDraft(cmd, f.Config, f.Getenv)
 			if err != nil {
 				return err
 			}
@@ -90,7 +91,7 @@ answer; without one (or with --no-input, or CI=true) every flag but
 }
 
 func addRun(ctx context.Context, opts *AddOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -121,63 +122,6 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// AskUser asks for the details of u that are still empty, checking each
-// answer with the rules the backend applies, and for the date of birth
-// (which may be left empty) when withOptional is set.
-func AskUser(ctx context.Context, p *prompt.Prompter, u *reconi.NewUser, withOptional bool, now time.Time) error {
-	ask := func(value *string, title string, check func(string) error) error {
-		if *value != "" {
-			return nil
-		}
-		v, err := p.Input(ctx, title, "", check)
-		if err != nil {
-			return err
-		}
-		*value = v
-		return nil
-	}
-	checkName := func(field string) func(string) error {
-		return func(s string) error { _, err := reconi.ParseName(field, s); return err }
-	}
-	if err := ask(&u.FirstName, "First name", checkName("first name")); err != nil {
-		return err
-	}
-	if err := ask(&u.LastName, "Last name, with any prefix (van der Berg)", checkName("last name")); err != nil {
-		return err
-	}
-	if err := ask(&u.Email, "Email address (the invitation goes there)", func(s string) error {
-		_, err := reconi.ParseEmail(s)
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := ask(&u.Phone, "Mobile number (the SMS code goes there; Dutch unless +CC)", func(s string) error {
-		_, err := reconi.ParseMobile(s)
-		return err
-	}); err != nil {
-		return err
-	}
-	if withOptional {
-		if err := ask(&u.DateOfBirth, "Date of birth, YYYY-MM-DD (optional: Enter to skip)", func(s string) error {
-			if s == "" {
-				return nil
-			}
-			_, err := reconi.ParseDate("date of birth", s, now)
-			return err
-		}); err != nil {
-			return err
-		}
-	}
-	if u.Employed == nil {
-		yes, err := p.Confirm(ctx, "Is "+u.FirstName+" employed by the organisation? (employees get their means at once; others are identified first)", true)
-		if err != nil {
-			return err
-		}
-		u.Employed = &yes
-	}
-	return nil
 }
 
 // now is the factory's clock, or the wall clock.

@@ -14,14 +14,14 @@ import (
 // ExportOptions are the inputs of `reconi users export`.
 type ExportOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	Filter  reconi.UserFilter
 }
 
 // NewCmdExport returns `reconi users export`.
 func NewCmdExport(f *cmdutil.Factory, runF func(context.Context, *ExportOptions) error) *cobra.Command {
-	opts := &ExportOptions{IO: f.IOStreams, Factory: f}
+	opts := &ExportOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:   "export [--draft ID | --org KVK] [-o csv|json]",
 		Short: "Write users as a CSV file that users import reads back",
@@ -68,7 +68,7 @@ as users list does.`,
 }
 
 func exportRun(ctx context.Context, opts *ExportOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -3,15 +3,12 @@ package users
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
-	"github.com/reconi/reconi/cmd/internal/progress"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/csvio"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
@@ -20,7 +17,7 @@ import (
 // ImportOptions are the inputs of `reconi users import`.
 type ImportOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	DraftID int64
 	File    string
@@ -29,7 +26,7 @@ type ImportOptions struct {
 
 // NewCmdImport returns `reconi users import` (step 7, CSV upload).
 func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *ImportOptions) error) *cobra.Command {
-	opts := &ImportOptions{IO: f.IOStreams, Factory: f}
+	opts := &ImportOptions{IO: f.IOStreams, Backend: f.Backend}
 	var template bool
 	cmd := &cobra.Command{
 		Use:   "import FILE|-",
@@ -64,7 +61,7 @@ A large file shows a progress bar on stderr when that is a terminal.`,
 			if err := opts.Output.Validate(); err != nil {
 				return err
 			}
-			id, err := cmdutil.ResolveDraft(f, cmd)
+			id, err := cmdutil.ResolveDraft(cmd, f.Config, f.Getenv)
 			if err != nil {
 				return err
 			}
@@ -95,29 +92,9 @@ func columnHelp() string {
 }
 
 func importRun(ctx context.Context, opts *ImportOptions) error {
-	var in io.Reader = opts.IO.In
-	name := "standard input"
-	if opts.File != "-" {
-		fh, err := os.Open(opts.File)
-		if err != nil {
-			return reconi.Invalid("file", "%v", err)
-		}
-		defer fh.Close()
-		in, name = fh, filepath.Base(opts.File)
-	}
-	b, err := opts.Factory.Backend()
+	res, err := shared.ImportFile(ctx, opts.IO, opts.Backend, opts.DraftID, opts.File, reconi.ImportOptions{DryRun: opts.DryRun})
 	if err != nil {
 		return err
-	}
-	// A large file shows how far the reading got, on a terminal only.
-	bar := progress.Bytes(opts.IO, progress.Size(in), "Reading "+name)
-	res, err := b.ImportUsers(ctx, opts.DraftID, bar.Reader(in), reconi.ImportOptions{DryRun: opts.DryRun})
-	bar.Done()
-	if err != nil {
-		return err
-	}
-	if len(res.IgnoredColumns) > 0 {
-		opts.IO.Warnf("ignored columns: %s", strings.Join(res.IgnoredColumns, ", "))
 	}
 	if opts.Output.Machine() {
 		return opts.Output.Print(opts.IO, res, nil)

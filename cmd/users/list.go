@@ -13,14 +13,14 @@ import (
 // ListOptions are the inputs of `reconi users list`.
 type ListOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	Output  cmdutil.OutputFlags
 	Filter  reconi.UserFilter
 }
 
 // NewCmdList returns `reconi users list`.
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	opts := &ListOptions{IO: f.IOStreams, Factory: f}
+	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:     "list [--draft ID | --org KVK]",
 		Short:   "List the users of a draft, an application or an organisation",
@@ -49,7 +49,7 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func resolveFilter(f *cmdutil.Factory, cmd *cobra.Command, filter *reconi.UserFi
 	if filter.KVK != "" {
 		return nil
 	}
-	id, err := cmdutil.ResolveDraft(f, cmd)
+	id, err := cmdutil.ResolveDraft(cmd, f.Config, f.Getenv)
 	filter.ApplicationID = id
 	return err
 }

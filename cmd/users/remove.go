@@ -7,19 +7,20 @@ import (
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
 )
 
 // RemoveOptions are the inputs of `reconi users remove`.
 type RemoveOptions struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
 	DraftID int64
 	Email   string
 }
 
 // NewCmdRemove returns `reconi users remove`.
 func NewCmdRemove(f *cmdutil.Factory, runF func(context.Context, *RemoveOptions) error) *cobra.Command {
-	opts := &RemoveOptions{IO: f.IOStreams, Factory: f}
+	opts := &RemoveOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
 		Use:     "remove EMAIL",
 		Short:   "Remove a user from the draft",
@@ -27,7 +28,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(context.Context, *RemoveOptions)
 		Args:    cmdutil.ExactArgs(1, "the user's email address"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Email = args[0]
-			id, err := cmdutil.ResolveDraft(f, cmd)
+			id, err := cmdutil.ResolveDraft(cmd, f.Config, f.Getenv)
 			if err != nil {
 				return err
 			}
@@ -43,7 +44,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(context.Context, *RemoveOptions)
 }
 
 func removeRun(ctx context.Context, opts *RemoveOptions) error {
-	b, err := opts.Factory.Backend()
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}

@@ -12,13 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/reconi/reconi/cmd/apply"
 	"github.com/reconi/reconi/cmd/cmdutil"
-	"github.com/reconi/reconi/cmd/internal/progress"
 	"github.com/reconi/reconi/cmd/internal/prompt"
-	"github.com/reconi/reconi/cmd/org"
-	"github.com/reconi/reconi/cmd/permissions"
-	"github.com/reconi/reconi/cmd/users"
+	"github.com/reconi/reconi/cmd/shared"
+	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -26,12 +23,17 @@ import (
 // Options are the inputs of `reconi wizard`.
 type Options struct {
 	IO      *output.IOStreams
-	Factory *cmdutil.Factory
+	Backend func() (reconi.Backend, error)
+	// Config and Getenv say where the new draft is remembered as current;
+	// Getenv also chooses how questions are asked.
+	Config func() (*config.Config, error)
+	Getenv func(string) string
+	Now    func() time.Time
 }
 
 // NewCmdWizard returns `reconi wizard`.
 func NewCmdWizard(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Factory: f}
+	opts := &Options{IO: f.IOStreams, Backend: f.Backend, Config: f.Config, Getenv: f.Getenv, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "wizard",
 		Short: "Walk through every step, asked on the terminal: organisation to agreement",
@@ -67,16 +69,15 @@ RECONI_ACCESSIBLE=1 asks line by line, for screen readers.`,
 }
 
 func wizardRun(ctx context.Context, opts *Options) error {
-	f := opts.Factory
 	ios := opts.IO
-	p := prompt.New(ios, f.Getenv)
-	b, err := f.Backend()
+	p := prompt.New(ios, opts.Getenv)
+	b, err := opts.Backend()
 	if err != nil {
 		return err
 	}
 	now := time.Now
-	if f.Now != nil {
-		now = f.Now
+	if opts.Now != nil {
+		now = opts.Now
 	}
 	cs := ios.ColorScheme()
 	step := func(n, title string) {
@@ -84,11 +85,11 @@ func wizardRun(ctx context.Context, opts *Options) error {
 	}
 
 	step("3-6", "organisation, level and branch")
-	kvk, err := org.AskOrganization(ctx, p, b)
+	kvk, err := shared.AskOrganization(ctx, p, b)
 	if err != nil {
 		return err
 	}
-	level, err := org.AskLevel(ctx, p)
+	level, err := shared.AskLevel(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -96,25 +97,15 @@ func wizardRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	branch, err := org.AskBranch(ctx, p, o)
+	branch, err := shared.AskBranch(ctx, p, o)
 	if err != nil {
 		return err
 	}
-	a, err := b.CreateDraft(ctx, reconi.NewDraft{KVK: kvk, Level: level, Branch: branch})
+	a, err := shared.StartDraft(ctx, ios, b, reconi.NewDraft{KVK: kvk, Level: level, Branch: branch}, opts.Config, opts.Getenv)
 	if err != nil {
 		return err
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	if err := f.State().SetCurrentDraft(cmdutil.StateKey(cfg), a.ID); err != nil {
-		return fmt.Errorf("remembering the current draft: %w", err)
-	}
-	for _, w := range a.Warnings {
-		ios.Warnf("%s", w)
-	}
-	ios.Successf("Started draft %d for %s (%s) at %s", a.ID, o.Name, o.KVK, a.Level)
+	shared.PrintStarted(ios, a, o)
 
 	step("7", "users")
 	if err := addUsers(ctx, ios, p, b, a.ID, now); err != nil {
@@ -124,7 +115,7 @@ func wizardRun(ctx context.Context, opts *Options) error {
 	step("9", "permissions and validity")
 	for {
 		in := reconi.PermissionsInput{Direct: true}
-		if err := (permissions.Ask{Direct: true, Scope: true, Validity: true}).Run(ctx, p, b, a.Level, &in); err != nil {
+		if err := (shared.Ask{Direct: true, Scope: true, Validity: true}).Run(ctx, p, b, a.Level, &in); err != nil {
 			return err
 		}
 		withPerms, err := b.SetPermissions(ctx, a.ID, in)
@@ -141,7 +132,7 @@ func wizardRun(ctx context.Context, opts *Options) error {
 	}
 
 	step("10", "summary and conditions")
-	return apply.Run(ctx, &apply.Options{IO: ios, Factory: f, DraftID: a.ID, Output: cmdutil.OutputFlags{Format: string(output.FormatTable)}})
+	return shared.Submit(ctx, ios, b, shared.SubmitOptions{DraftID: a.ID, Output: cmdutil.OutputFlags{Format: string(output.FormatTable)}})
 }
 
 // addUsers is step 7: users one by one or from CSV files, until done.
@@ -168,7 +159,7 @@ func addUsers(ctx context.Context, ios *output.IOStreams, p *prompt.Prompter, b 
 		switch choice {
 		case "add":
 			var u reconi.NewUser
-			if err := users.AskUser(ctx, p, &u, true, now()); err != nil {
+			if err := shared.AskUser(ctx, p, &u, true, now()); err != nil {
 				return err
 			}
 			added, err := b.AddUser(ctx, draftID, u)
@@ -192,15 +183,15 @@ func addUsers(ctx context.Context, ios *output.IOStreams, p *prompt.Prompter, b 
 			if err != nil {
 				return err
 			}
-			n, err := importFile(ctx, ios, b, draftID, path)
+			res, err := shared.ImportFile(ctx, ios, func() (reconi.Backend, error) { return b, nil }, draftID, path, reconi.ImportOptions{})
 			if retry(ios, err, reconi.KindInvalid) {
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			count += n
-			ios.Successf("Added %d users from %s", n, path)
+			count += res.Added
+			ios.Successf("Added %d users from %s", res.Added, path)
 		default:
 			if count == 0 {
 				ios.Warnf("add at least one user first")
@@ -211,27 +202,12 @@ func addUsers(ctx context.Context, ios *output.IOStreams, p *prompt.Prompter, b 
 	}
 }
 
-func importFile(ctx context.Context, ios *output.IOStreams, b reconi.Backend, draftID int64, path string) (int, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return 0, reconi.Invalid("file", "%v", err)
-	}
-	defer fh.Close()
-	bar := progress.Bytes(ios, progress.Size(fh), "Reading "+path)
-	res, err := b.ImportUsers(ctx, draftID, bar.Reader(fh), reconi.ImportOptions{})
-	bar.Done()
-	if err != nil {
-		return 0, err
-	}
-	return res.Added, nil
-}
-
 // retry reports whether err is of one of the kinds the person can put
 // right by answering again, after showing it.
 func retry(ios *output.IOStreams, err error, kinds ...reconi.Kind) bool {
 	if err == nil || !slices.Contains(kinds, reconi.ErrorKind(err)) {
 		return false
 	}
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ColorScheme().FailureIcon(), err)
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ColorScheme().FailureIcon(), cmdutil.WithHint(err))
 	return true
 }

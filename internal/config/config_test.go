@@ -3,12 +3,14 @@ package config_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
 
 	"github.com/reconi/reconi/internal/config"
+	"github.com/reconi/reconi/internal/notify"
 )
 
 // env is a fake environment: tests never read the real one.
@@ -225,5 +227,15 @@ func TestEmptyProfileIsDefined(t *testing.T) {
 	}
 	if home, err := config.Load(file, "home", nil, func(string) string { return "" }); err != nil || home.Check() == nil {
 		t.Errorf("Load with a profile that is not listed: %v, and Check passes", err)
+	}
+}
+
+// notify names the delivery settings itself, so that it needs nothing of
+// this package; they must be settings reconi reads.
+func TestNotifyKeysAreSettings(t *testing.T) {
+	for _, k := range notify.Keys {
+		if !slices.Contains(config.Keys, k) {
+			t.Errorf("notify reads %q, which is not in config.Keys", k)
+		}
 	}
 }

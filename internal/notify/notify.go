@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/reconi"
 )
 
@@ -88,28 +87,50 @@ type Config struct {
 	Now func() time.Time
 }
 
+// Keys of the delivery settings, as reconi's configuration names them:
+// LoadConfig asks for them and the errors name them. internal/config lists
+// the same keys among its own, and a test there checks they agree.
+const (
+	KeySMTPHost            = "smtp.host"
+	KeySMTPPort            = "smtp.port"
+	KeySMTPUsername        = "smtp.username"
+	KeySMTPPassword        = "smtp.password"
+	KeySMTPTLS             = "smtp.tls"
+	KeySMTPFrom            = "smtp.from"
+	KeySMSWebhookURL       = "sms.webhook_url"
+	KeySMSWebhookSecret    = "sms.webhook_secret"
+	KeyIdentProvider       = "identification.provider"
+	KeyIdentWebhookURL     = "identification.webhook_url"
+	KeyIdentWebhookSecret  = "identification.webhook_secret"
+	KeyIdentCallbackSecret = "identification.callback_secret"
+)
+
+// Keys lists the delivery settings LoadConfig reads.
+var Keys = []string{KeySMTPHost, KeySMTPPort, KeySMTPUsername, KeySMTPPassword, KeySMTPTLS, KeySMTPFrom,
+	KeySMSWebhookURL, KeySMSWebhookSecret, KeyIdentProvider, KeyIdentWebhookURL, KeyIdentWebhookSecret, KeyIdentCallbackSecret}
+
 // LoadConfig reads the delivery settings through get, which returns a
-// setting by its config key (config.Config.Get does).
+// setting by its key above (config.Config.Get does).
 func LoadConfig(get func(key string) string) (Config, error) {
 	c := Config{
 		SMTP: SMTPConfig{
-			Host:     strings.TrimSpace(get(config.KeySMTPHost)),
-			Username: get(config.KeySMTPUsername),
-			Password: get(config.KeySMTPPassword),
-			TLS:      strings.TrimSpace(get(config.KeySMTPTLS)),
-			From:     strings.TrimSpace(get(config.KeySMTPFrom)),
+			Host:     strings.TrimSpace(get(KeySMTPHost)),
+			Username: get(KeySMTPUsername),
+			Password: get(KeySMTPPassword),
+			TLS:      strings.TrimSpace(get(KeySMTPTLS)),
+			From:     strings.TrimSpace(get(KeySMTPFrom)),
 		},
-		SMSWebhookURL:                strings.TrimSpace(get(config.KeySMSWebhookURL)),
-		SMSWebhookSecret:             get(config.KeySMSWebhookSecret),
-		IdentificationProvider:       strings.TrimSpace(get(config.KeyIdentProvider)),
-		IdentificationWebhookURL:     strings.TrimSpace(get(config.KeyIdentWebhookURL)),
-		IdentificationWebhookSecret:  get(config.KeyIdentWebhookSecret),
-		IdentificationCallbackSecret: get(config.KeyIdentCallbackSecret),
+		SMSWebhookURL:                strings.TrimSpace(get(KeySMSWebhookURL)),
+		SMSWebhookSecret:             get(KeySMSWebhookSecret),
+		IdentificationProvider:       strings.TrimSpace(get(KeyIdentProvider)),
+		IdentificationWebhookURL:     strings.TrimSpace(get(KeyIdentWebhookURL)),
+		IdentificationWebhookSecret:  get(KeyIdentWebhookSecret),
+		IdentificationCallbackSecret: get(KeyIdentCallbackSecret),
 	}
-	if p := strings.TrimSpace(get(config.KeySMTPPort)); p != "" {
+	if p := strings.TrimSpace(get(KeySMTPPort)); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return c, fmt.Errorf("%s: %q is not a port number (1 to 65535)", config.KeySMTPPort, p)
+			return c, fmt.Errorf("%s: %q is not a port number (1 to 65535)", KeySMTPPort, p)
 		}
 		c.SMTP.Port = n
 	}
@@ -128,7 +149,7 @@ func FromConfig(c Config) (map[reconi.Channel]Sender, error) {
 		}
 		senders[reconi.ChannelEmail] = s
 	} else if c.SMTP.From != "" || c.SMTP.Username != "" {
-		return nil, fmt.Errorf("%s is not set, but other smtp settings are: set it, or remove them to keep email in the outbox", config.KeySMTPHost)
+		return nil, fmt.Errorf("%s is not set, but other smtp settings are: set it, or remove them to keep email in the outbox", KeySMTPHost)
 	}
 
 	if c.SMSWebhookURL != "" || c.SMSWebhookSecret != "" {
@@ -143,7 +164,7 @@ func FromConfig(c Config) (map[reconi.Channel]Sender, error) {
 	case "", ProviderManual:
 		if c.IdentificationWebhookURL != "" {
 			return nil, fmt.Errorf("%s is set but %s is %q: set the provider to webhook, or remove the URL",
-				config.KeyIdentWebhookURL, config.KeyIdentProvider, ProviderManual)
+				KeyIdentWebhookURL, KeyIdentProvider, ProviderManual)
 		}
 	case ProviderWebhook:
 		s, err := NewIdentificationWebhook(WebhookConfig{URL: c.IdentificationWebhookURL, Secret: c.IdentificationWebhookSecret,
@@ -152,11 +173,11 @@ func FromConfig(c Config) (map[reconi.Channel]Sender, error) {
 			return nil, fmt.Errorf("identification webhook: %w", err)
 		}
 		if c.IdentificationCallbackSecret == "" {
-			return nil, fmt.Errorf("%s is empty: the partner's results could not be checked", config.KeyIdentCallbackSecret)
+			return nil, fmt.Errorf("%s is empty: the partner's results could not be checked", KeyIdentCallbackSecret)
 		}
 		senders[reconi.ChannelIdentification] = s
 	default:
-		return nil, fmt.Errorf("%s: %q is not a provider: want %s or %s", config.KeyIdentProvider,
+		return nil, fmt.Errorf("%s: %q is not a provider: want %s or %s", KeyIdentProvider,
 			c.IdentificationProvider, ProviderManual, ProviderWebhook)
 	}
 	return senders, nil

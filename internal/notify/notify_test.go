@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/notify"
 	"github.com/reconi/reconi/internal/notify/notifytest"
 	"github.com/reconi/reconi/internal/reconi"
@@ -352,10 +351,10 @@ func TestFromConfig(t *testing.T) {
 		t.Fatalf("nothing configured: %v, %v; want no senders", senders, err)
 	}
 	settings := map[string]string{
-		config.KeySMTPHost: "mail.example", config.KeySMTPPort: "2525", config.KeySMTPTLS: "none", config.KeySMTPFrom: "noreply@broker.example",
-		config.KeySMSWebhookURL: "https://sms.example/send", config.KeySMSWebhookSecret: "a",
-		config.KeyIdentProvider: "webhook", config.KeyIdentWebhookURL: "https://partner.example/requests",
-		config.KeyIdentWebhookSecret: "b", config.KeyIdentCallbackSecret: "c",
+		notify.KeySMTPHost: "mail.example", notify.KeySMTPPort: "2525", notify.KeySMTPTLS: "none", notify.KeySMTPFrom: "noreply@broker.example",
+		notify.KeySMSWebhookURL: "https://sms.example/send", notify.KeySMSWebhookSecret: "a",
+		notify.KeyIdentProvider: "webhook", notify.KeyIdentWebhookURL: "https://partner.example/requests",
+		notify.KeyIdentWebhookSecret: "b", notify.KeyIdentCallbackSecret: "c",
 	}
 	c, err := notify.LoadConfig(func(k string) string { return settings[k] })
 	if err != nil {
@@ -378,12 +377,12 @@ func TestFromConfig(t *testing.T) {
 		change map[string]string
 		want   string
 	}{
-		{map[string]string{config.KeySMTPPort: "smtp"}, "smtp.port"},
-		{map[string]string{config.KeyIdentCallbackSecret: ""}, "callback_secret"},
-		{map[string]string{config.KeyIdentProvider: "email"}, "not a provider"},
-		{map[string]string{config.KeyIdentProvider: "manual"}, "webhook_url is set"},
-		{map[string]string{config.KeySMSWebhookSecret: ""}, "sms webhook"},
-		{map[string]string{config.KeySMTPHost: ""}, "smtp.host is not set"},
+		{map[string]string{notify.KeySMTPPort: "smtp"}, "smtp.port"},
+		{map[string]string{notify.KeyIdentCallbackSecret: ""}, "callback_secret"},
+		{map[string]string{notify.KeyIdentProvider: "email"}, "not a provider"},
+		{map[string]string{notify.KeyIdentProvider: "manual"}, "webhook_url is set"},
+		{map[string]string{notify.KeySMSWebhookSecret: ""}, "sms webhook"},
+		{map[string]string{notify.KeySMTPHost: ""}, "smtp.host is not set"},
 	} {
 		s := map[string]string{}
 		for k, v := range settings {

@@ -21,9 +21,11 @@ import (
 	"github.com/reconi/reconi/cmd"
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/internal/config"
+	"github.com/reconi/reconi/internal/notify"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/service"
+	"github.com/reconi/reconi/internal/store"
 	"github.com/reconi/reconi/internal/store/sqlite"
 )
 
@@ -175,8 +177,8 @@ func Normalize(s string) string {
 
 // FlagFactory returns a Factory for flag-parsing tests: test streams, a
 // Config resolved from env alone (XDG directories in a temp dir unless env
-// says otherwise), and a Backend that fails the test when called, because
-// parsing flags must never reach it. The database file env names must still
+// says otherwise), and a Backend (and Store, Local, Senders) that fails the
+// test when called, because parsing flags must never reach it. The database file env names must still
 // be missing when the test ends. stdout is what the command printed.
 func FlagFactory(t testing.TB, env map[string]string) (f *cmdutil.Factory, stdout *bytes.Buffer) {
 	t.Helper()
@@ -207,7 +209,20 @@ func FlagFactory(t testing.TB, env map[string]string) (f *cmdutil.Factory, stdou
 			t.Errorf("a remote Backend was opened while parsing flags")
 			return nil, errors.New("no backend in flag-parsing tests")
 		},
+		Store: func() (store.Store, error) {
+			t.Errorf("the database was opened while parsing flags")
+			return nil, errors.New("no database in flag-parsing tests")
+		},
+		Local: func() (cmdutil.Local, error) {
+			t.Errorf("the local service was opened while parsing flags")
+			return nil, errors.New("no database in flag-parsing tests")
+		},
+		Senders: func() (map[reconi.Channel]notify.Sender, *notify.Config, error) {
+			t.Errorf("the delivery channels were built while parsing flags")
+			return nil, nil, errors.New("no delivery in flag-parsing tests")
+		},
 	}
+	f.NewProfileConfig = f.Config
 	t.Cleanup(func() {
 		if _, err := os.Stat(full["RECONI_DB"]); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("parsing flags created the database file %s", full["RECONI_DB"])

@@ -1,0 +1,96 @@
+package shared
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/internal/manifest"
+	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/internal/reconi"
+)
+
+// LoadManifest reads the manifest at path, or standard input for "-", with
+// the clock now, nil for the wall clock (dates of birth may not be in the
+// future).
+func LoadManifest(ios *output.IOStreams, path string, now func() time.Time) (*manifest.Manifest, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if path != "-" {
+		return manifest.Load(path, now())
+	}
+	data, err := io.ReadAll(ios.In)
+	if err != nil {
+		return nil, err
+	}
+	// A users_file is then relative to the working directory.
+	return manifest.Parse("<stdin>", data, now())
+}
+
+// PlanSummary counts a plan's users in words: "2 to add, 1 already present".
+func PlanSummary(p *manifest.Plan) string {
+	parts := []string{fmt.Sprintf("%d to add", p.New), fmt.Sprintf("%d already present", p.Present)}
+	if p.Conflicting > 0 {
+		parts = append(parts, fmt.Sprintf("%d conflicting", p.Conflicting))
+	}
+	of := fmt.Sprintf("%d users", len(p.Users))
+	if len(p.Users) == 1 {
+		of = "1 user"
+	}
+	return fmt.Sprintf("%s (of %s)", strings.Join(parts, ", "), of)
+}
+
+// PrintPlan shows a plan: the application it would make, each user's action
+// and the quote; or the plan in the format the flags ask for.
+func PrintPlan(ios *output.IOStreams, o *cmdutil.OutputFlags, p *manifest.Plan) error {
+	if o.Machine() {
+		return o.Print(ios, p, nil)
+	}
+	branch := "none (all establishments)"
+	if p.Branch != "" {
+		branch = string(p.Branch)
+	}
+	validity := "1 year"
+	if p.ValidityYears != 1 {
+		validity = fmt.Sprintf("%d years", p.ValidityYears)
+	}
+	pairs := [][2]string{
+		{"Manifest", p.File},
+		{"Organisation", fmt.Sprintf("%s (%s)", p.Organization.Name, p.Organization.KVK)},
+		{"Level", string(p.Level)},
+		{"Branch", branch},
+		{"Permissions", p.Permissions.String()},
+		{"Validity", validity},
+	}
+	if p.MaxPriceCents != nil {
+		pairs = append(pairs, [2]string{"Max price", reconi.FormatCents(*p.MaxPriceCents) + " (VAT included)"})
+	}
+	pairs = append(pairs, [2]string{"Users", PlanSummary(p)})
+	if err := output.PrintKV(ios, pairs); err != nil {
+		return err
+	}
+	fmt.Fprintln(ios.Out)
+	t := output.NewTable(ios)
+	t.AddHeader("ACTION", "EMAIL", "NAME", "DETAIL")
+	for _, u := range p.Users {
+		detail := ""
+		switch u.Action {
+		case manifest.ActionPresent:
+			detail = fmt.Sprintf("application %d, %s", u.ApplicationID, u.State)
+		case manifest.ActionConflicting:
+			detail = strings.Join(u.Conflicts, "; ")
+		}
+		t.AddRow(string(u.Action), u.Email, u.FirstName+" "+u.LastName, detail)
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if p.New == 0 {
+		return nil
+	}
+	fmt.Fprintln(ios.Out)
+	return PrintQuote(ios, &p.Quote)
+}
