@@ -21,6 +21,8 @@ type hint struct {
 }
 
 var hints = []hint{
+	{reconi.KindUnauthorized, regexp.MustCompile(`^no token: send Authorization: Bearer TOKEN$`),
+		"no token: run reconi auth login, or pass --token / RECONI_TOKEN"},
 	{reconi.KindUnauthorized, regexp.MustCompile(`^(not logged in|invalid token|invalid or revoked token)$`),
 		"${0}: run reconi auth login"},
 	{reconi.KindInvalid, regexp.MustCompile(`^org: a manager token needs at least one organisation$`),
@@ -42,8 +44,8 @@ var hints = []hint{
 		"${0}: select one with --draft ID or --org KVK"},
 	{reconi.KindInvalid, regexp.MustCompile(`^direct: permissions are not added directly \(direct=false\), so no services or providers can be given$`),
 		"direct: permissions are not added directly (direct=false), so --all-services, --provider and --service cannot be given"},
-	{reconi.KindInvalid, regexp.MustCompile(`^permissions: choose what the users may use$`),
-		"${0}: --all-services, --provider NAME or --service ID"},
+	{reconi.KindInvalid, regexp.MustCompile(`^permissions: choose what the users may use: all_services, providers or services$`),
+		"permissions: choose what the users may use: --all-services, --provider NAME or --service ID"},
 	{reconi.KindInvalid, regexp.MustCompile(`^permissions: choose one of all services, providers or services, not several$`),
 		"permissions: choose one of --all-services, --provider or --service, not several"},
 	{reconi.KindInvalid, regexp.MustCompile(`^provider: (.+) does not accept users bound to a branch, and this draft is restricted to branch \S+$`),

@@ -31,7 +31,7 @@ func TestWithHint(t *testing.T) {
 		{reconi.Invalid("draft", "no draft, application or organisation given"), "draft: no draft, application or organisation given: select one with --draft ID or --org KVK"},
 		{reconi.Invalid("direct", "permissions are not added directly (direct=false), so no services or providers can be given"),
 			"direct: permissions are not added directly (direct=false), so --all-services, --provider and --service cannot be given"},
-		{reconi.Invalid("permissions", "choose what the users may use"), "permissions: choose what the users may use: --all-services, --provider NAME or --service ID"},
+		{reconi.Invalid("permissions", "choose what the users may use: all_services, providers or services"), "permissions: choose what the users may use: --all-services, --provider NAME or --service ID"},
 		{reconi.Invalid("permissions", "choose one of all services, providers or services, not several"),
 			"permissions: choose one of --all-services, --provider or --service, not several"},
 		{reconi.Invalid("provider", "Belastingdienst does not accept users bound to a branch, and this draft is restricted to branch 000037178598"),

@@ -134,7 +134,7 @@ var _ = register("SetPermissionsRefusesBadInput", func(t *testing.T, e *env) {
 		want []string
 	}{
 		{"no scope", eh3.ID, reconi.PermissionsInput{Direct: true, ValidityYears: 1},
-			reconi.KindInvalid, []string{"permissions", "all-services", "provider", "service"}},
+			reconi.KindInvalid, []string{"permissions", "all_services", "providers", "services"}},
 		{"two scopes", eh3.ID, reconi.PermissionsInput{Direct: true, AllServices: true, Providers: []string{"RVO"}, ValidityYears: 1},
 			reconi.KindInvalid, []string{"permissions", "not several"}},
 		{"three scopes", eh3.ID, reconi.PermissionsInput{Direct: true, AllServices: true, Providers: []string{"RVO"}, Services: []string{svcRVO}, ValidityYears: 1},

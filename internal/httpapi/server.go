@@ -129,7 +129,7 @@ func (s *Server) authenticate(r *http.Request) (reconi.Actor, int64, error) {
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "no token: run reconi auth login, or pass --token / RECONI_TOKEN")
+		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "no token: send Authorization: Bearer TOKEN")
 	}
 	return s.access.Authenticate(r.Context(), token)
 }

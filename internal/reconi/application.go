@@ -43,10 +43,10 @@ type Application struct {
 // refuse.
 func (a *Application) Incomplete(total int) error {
 	if total == 0 {
-		return Invalid("users", "draft %d has no users: add them with reconi users add or reconi users import", a.ID)
+		return Invalid("users", "draft %d has no users", a.ID)
 	}
 	if a.Permissions == nil {
-		return Invalid("permissions", "draft %d has no permissions or validity yet: set them with reconi permissions set", a.ID)
+		return Invalid("permissions", "draft %d has no permissions or validity yet", a.ID)
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func authorize(ctx context.Context, act action, kvk reconi.KVK) error {
 		}
 		return nil
 	case "":
-		return reconi.Errorf(reconi.KindUnauthorized, "not logged in: run reconi auth login")
+		return reconi.Errorf(reconi.KindUnauthorized, "not logged in")
 	}
 	return reconi.Errorf(reconi.KindForbidden, "role %q may not do this", a.Role)
 }

@@ -208,7 +208,7 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 // draft is read, and returns its notify email as it is kept.
 func (s *Service) checkSubmission(in reconi.Submission) (notify string, err error) {
 	if !in.AgreeTerms {
-		return "", reconi.Invalid("agree_terms", "the conditions must be agreed to before submitting (--agree-terms)")
+		return "", reconi.Invalid("agree_terms", "the conditions must be agreed to before submitting")
 	}
 	if in.TermsVersion != "" && in.TermsVersion != s.terms.Version {
 		return "", reconi.Errorf(reconi.KindConflict, "the conditions changed from version %s to %s: read them again before agreeing",

@@ -28,7 +28,7 @@ func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string)
 			return err
 		}
 		if a.State == reconi.AppDraft {
-			return reconi.Errorf(reconi.KindConflict, "application %d is a draft: remove users with reconi users remove instead", a.ID)
+			return reconi.Errorf(reconi.KindConflict, "application %d is a draft", a.ID)
 		}
 		users, err := tx.Users(store.UserFilter{ApplicationID: a.ID})
 		if err != nil {

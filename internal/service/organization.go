@@ -96,7 +96,7 @@ func (s *Service) Organization(ctx context.Context, kvkText reconi.KVK) (*reconi
 func (s *Service) org(tx store.Tx, kvk reconi.KVK) (*reconi.Organization, error) {
 	o, err := tx.Organization(kvk)
 	if err == nil && o == nil {
-		err = reconi.Errorf(reconi.KindNotFound, "organisation %s is not in the register (an operator adds it with: reconi org register --kvk %s --name NAME)", kvk, kvk)
+		err = reconi.Errorf(reconi.KindNotFound, "organisation %s is not in the register", kvk)
 	}
 	return o, err
 }

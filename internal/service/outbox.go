@@ -76,7 +76,7 @@ func (s *Service) RetryMessages(ctx context.Context, ids []int64) ([]reconi.Mess
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, reconi.Invalid("ids", "name at least one message ID (see reconi outbox list --state failed)")
+		return nil, reconi.Invalid("ids", "name at least one message ID")
 	}
 	if len(ids) > reconi.MaxRetryMessages {
 		return nil, reconi.Invalid("ids", "%d messages named; at most %d at once", len(ids), reconi.MaxRetryMessages)

@@ -60,17 +60,17 @@ func resolvePermissions(in reconi.PermissionsInput, a *reconi.Application, cat *
 	}
 	if !in.Direct {
 		if kinds > 0 {
-			return nil, nil, reconi.Invalid("direct", "permissions are not added directly (direct=false), so --all-services, --provider and --service cannot be given")
+			return nil, nil, reconi.Invalid("direct", "permissions are not added directly (direct=false), so no services or providers can be given")
 		}
 		return &reconi.Permissions{Direct: false, Scope: reconi.ScopeNone},
 			[]string{"no permissions are added: the users cannot log in anywhere until permissions are granted to them"}, nil
 	}
 	switch kinds {
 	case 0:
-		return nil, nil, reconi.Invalid("permissions", "choose what the users may use: --all-services, --provider NAME or --service ID")
+		return nil, nil, reconi.Invalid("permissions", "choose what the users may use: all_services, providers or services")
 	case 1:
 	default:
-		return nil, nil, reconi.Invalid("permissions", "choose one of --all-services, --provider or --service, not several")
+		return nil, nil, reconi.Invalid("permissions", "choose one of all services, providers or services, not several")
 	}
 	p := &reconi.Permissions{Direct: true}
 	var warnings []string
@@ -118,8 +118,8 @@ func resolveProviders(names []string, a *reconi.Application, cat *reconi.Catalog
 			return nil, nil, err
 		}
 		if a.Branch != "" && !prov.AcceptsBranchUsers {
-			return nil, nil, reconi.Invalid("provider", "%s does not accept users bound to a branch, and this draft is restricted to branch %s; start a draft without --branch to grant %s",
-				prov.Name, a.Branch, prov.Name)
+			return nil, nil, reconi.Invalid("provider", "%s does not accept users bound to a branch, and this draft is restricted to branch %s",
+				prov.Name, a.Branch)
 		}
 		if !slices.Contains(out, prov.Name) {
 			out = append(out, prov.Name)
@@ -146,7 +146,7 @@ func resolveServices(raws []string, a *reconi.Application, cat *reconi.Catalogue
 		}
 		i := slices.IndexFunc(cat.Services, func(svc reconi.Service) bool { return svc.ID == id })
 		if i < 0 {
-			return nil, reconi.Invalid("service", "%s is not in the service catalogue (see reconi services list)", id)
+			return nil, reconi.Invalid("service", "%s is not in the service catalogue", id)
 		}
 		svc := cat.Services[i]
 		if !a.Level.Satisfies(svc.Level) {

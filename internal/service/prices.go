@@ -44,7 +44,7 @@ func (s *Service) PriceList(ctx context.Context) (*reconi.PriceList, error) {
 func (s *Service) priceList(tx store.Tx) (*reconi.PriceList, error) {
 	p, err := tx.PriceList()
 	if err == nil && p == nil {
-		err = reconi.Errorf(reconi.KindNotFound, "no price list is loaded (an operator loads one with reconi prices load FILE)")
+		err = reconi.Errorf(reconi.KindNotFound, "no price list is loaded")
 	}
 	return p, err
 }

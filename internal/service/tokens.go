@@ -66,10 +66,10 @@ func (a *Access) CreateToken(ctx context.Context, in NewToken) (string, *store.T
 		tok.Orgs = append(tok.Orgs, kvk)
 	}
 	if role == reconi.RoleManager && len(tok.Orgs) == 0 {
-		return "", nil, reconi.Invalid("org", "a manager token needs at least one organisation (--org KVK)")
+		return "", nil, reconi.Invalid("org", "a manager token needs at least one organisation")
 	}
 	if role == reconi.RoleOperator && len(tok.Orgs) > 0 {
-		return "", nil, reconi.Invalid("org", "an operator keeps the broker's data for all organisations; give no --org")
+		return "", nil, reconi.Invalid("org", "an operator keeps the broker's data for all organisations")
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -116,7 +116,7 @@ func (a *Access) RevokeToken(ctx context.Context, id int64) error {
 // Authenticate returns the actor a bearer token stands for.
 func (a *Access) Authenticate(ctx context.Context, token string) (reconi.Actor, int64, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
-		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "invalid token: run reconi auth login")
+		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "invalid token")
 	}
 	var tok *store.Token
 	if err := a.store.View(ctx, func(tx store.Tx) (err error) {
@@ -126,7 +126,7 @@ func (a *Access) Authenticate(ctx context.Context, token string) (reconi.Actor, 
 		return reconi.Actor{}, 0, wrap(err)
 	}
 	if tok == nil || tok.RevokedAt != nil {
-		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "invalid or revoked token: run reconi auth login")
+		return reconi.Actor{}, 0, reconi.Errorf(reconi.KindUnauthorized, "invalid or revoked token")
 	}
 	name := tok.Name
 	if name == "" {

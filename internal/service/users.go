@@ -77,7 +77,7 @@ func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) err
 		}
 		if u == nil {
 			if _, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(email), "#"), 10, 64); err == nil {
-				return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d: name the user by email (reconi users list)", email, a.ID)
+				return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d", email, a.ID)
 			}
 			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d", email, a.ID)
 		}
@@ -119,7 +119,7 @@ func (s *Service) Users(ctx context.Context, f reconi.UserFilter) ([]reconi.User
 			}
 			sf.KVK = kvk
 		default:
-			return reconi.Invalid("draft", "no draft, application or organisation given: select one with --draft ID or --org KVK")
+			return reconi.Invalid("draft", "no draft, application or organisation given")
 		}
 		var err error
 		out, err = tx.Users(sf)
