@@ -197,6 +197,10 @@ func TestInterruptAccessiblePrompt(t *testing.T) {
 	if code, _ := term.wait(10 * time.Second); code != 130 {
 		t.Errorf("exit code %d after Ctrl-C, want 130:\n%s", code, term.output())
 	}
+	<-term.read
+	if strings.Contains(term.output(), "error") {
+		t.Errorf("Ctrl-C is reported as an error:\n%s", term.output())
+	}
 }
 
 // Ctrl-C in the interactive fields cancels too.

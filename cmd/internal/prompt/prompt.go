@@ -14,6 +14,7 @@ package prompt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -144,8 +145,8 @@ func (p *Prompter) Confirm(ctx context.Context, title string, def bool) (bool, e
 }
 
 func (p *Prompter) run(ctx context.Context, field huh.Field) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return interrupted(ctx)
 	}
 	form := huh.NewForm(huh.NewGroup(field)).
 		WithInput(p.in).
@@ -158,7 +159,7 @@ func (p *Prompter) run(ctx context.Context, field huh.Field) error {
 		case ctx.Err() != nil:
 			// Interrupted or terminated: huh reports the end of its context
 			// as a timeout.
-			return ctx.Err()
+			return interrupted(ctx)
 		case errors.Is(err, huh.ErrUserAborted):
 			// Ctrl-C or Esc in the interactive fields.
 			return cmdutil.ErrCancel
@@ -179,8 +180,15 @@ func (p *Prompter) run(ctx context.Context, field huh.Field) error {
 		return err
 	case <-ctx.Done():
 		_, _ = io.WriteString(p.out, "\n")
-		return ctx.Err()
+		return interrupted(ctx)
 	}
+}
+
+// interrupted is the error of a question whose context ended (SIGINT or
+// SIGTERM in cmd.Main): a cancel, as Ctrl-C in huh's own fields is, which
+// exits 130 without an error message.
+func interrupted(ctx context.Context) error {
+	return fmt.Errorf("%w (%w)", cmdutil.ErrCancel, ctx.Err())
 }
 
 // runAccessible runs form line by line.

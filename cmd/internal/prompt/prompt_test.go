@@ -135,8 +135,8 @@ func TestInterruptWhileWaiting(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { _, err := New(ios, nil).Input(ctx, "Name", "", nil); errc <- err }()
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Errorf("Input after an interrupt: %v, want context.Canceled", err)
+	if err := <-errc; !errors.Is(err, cmdutil.ErrCancel) || !errors.Is(err, context.Canceled) {
+		t.Errorf("Input after an interrupt: %v, want a cancel", err)
 	}
 }
 
