@@ -181,7 +181,7 @@ func applyRun(ctx context.Context, opts *Options) error {
 		if !opts.IO.CanPrompt() {
 			return cmdutil.FlagErrorf("--agree-terms is required when reconi cannot ask (no terminal, --no-input or CI); nothing was submitted")
 		}
-		ok, err := cmdutil.Confirm(opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit draft %d for %s?",
+		ok, err := cmdutil.Confirm(ctx, opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit draft %d for %s?",
 			terms.Version, a.ID, reconi.FormatCents(a.Quote.TotalCents)))
 		if err != nil {
 			return err
