@@ -29,8 +29,16 @@ var (
 	binaryErr  error
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binaryPath != "" {
+		os.RemoveAll(filepath.Dir(binaryPath))
+	}
+	os.Exit(code)
+}
+
 // reconiBinary builds reconi once into a directory that lives as long as
-// the test binary.
+// the test binary; TestMain removes it.
 func reconiBinary(t *testing.T) string {
 	t.Helper()
 	binaryOnce.Do(func() {
