@@ -98,7 +98,7 @@ func cancelRun(ctx context.Context, opts *Options) error {
 		for _, u := range targets {
 			fmt.Fprintf(opts.IO.ErrOut, "  %s %s <%s> (%s)\n", u.FirstName, u.LastName, u.Email, u.State)
 		}
-		ok, err := cmdutil.Confirm(opts.IO, fmt.Sprintf("Cancel %s? This cannot be undone.", requests(len(targets))))
+		ok, err := cmdutil.Confirm(ctx, opts.IO, fmt.Sprintf("Cancel %s? This cannot be undone.", requests(len(targets))))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,14 +12,32 @@ import (
 )
 
 // Confirm asks a yes/no question on the terminal; anything but yes (or ja)
-// is no. Callers check IOStreams.CanPrompt first.
-func Confirm(ios *output.IOStreams, question string) (bool, error) {
+// is no. An interrupt while it waits (ctx ends: SIGINT in cmd.Main) is a
+// cancel, at once. Callers check IOStreams.CanPrompt first.
+func Confirm(ctx context.Context, ios *output.IOStreams, question string) (bool, error) {
 	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
-	line, err := bufio.NewReader(ios.In).ReadString('\n')
-	if err != nil && line == "" {
+	type answer struct {
+		line string
+		err  error
+	}
+	// The read cannot be interrupted; when ctx ends first it is abandoned,
+	// as the process is on its way out.
+	got := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(ios.In).ReadString('\n')
+		got <- answer{line, err}
+	}()
+	var a answer
+	select {
+	case a = <-got:
+	case <-ctx.Done():
+		fmt.Fprintln(ios.ErrOut)
+		return false, fmt.Errorf("%w (%w)", ErrCancel, ctx.Err())
+	}
+	if a.err != nil && a.line == "" {
 		return false, nil
 	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
+	switch strings.ToLower(strings.TrimSpace(a.line)) {
 	case "y", "yes", "j", "ja":
 		return true, nil
 	}

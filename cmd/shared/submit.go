@@ -66,7 +66,7 @@ func Submit(ctx context.Context, ios *output.IOStreams, b reconi.Backend, opts S
 		if !ios.CanPrompt() {
 			return cmdutil.FlagErrorf("--agree-terms is required when reconi cannot ask (no terminal, --no-input or CI); nothing was submitted")
 		}
-		ok, err := cmdutil.Confirm(ios, fmt.Sprintf("Do you agree to the conditions (version %s) and submit draft %d for %s?",
+		ok, err := cmdutil.Confirm(ctx, ios, fmt.Sprintf("Do you agree to the conditions (version %s) and submit draft %d for %s?",
 			terms.Version, a.ID, reconi.FormatCents(a.Quote.TotalCents)))
 		if err != nil {
 			return err

@@ -1,5 +1,5 @@
 // Package prompt asks the person at the terminal for what a command is
-// missing, with github.com/charmbracelet/huh. Commands ask only when
+// missing, with charm.land/huh/v2. Commands ask only when
 // IOStreams.CanPrompt says someone can answer (stdin and stdout are
 // terminals, no --no-input, no CI); otherwise the missing flag is a usage
 // error that names it, and nothing here runs.
@@ -14,11 +14,13 @@ package prompt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/charmbracelet/huh"
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/internal/output"
@@ -39,11 +41,20 @@ func New(ios *output.IOStreams, getenv func(string) string) *Prompter {
 	p := &Prompter{in: ios.In, out: ios.ErrOut}
 	_, file := ios.In.(*os.File)
 	// huh's interactive fields need stdin to be the terminal itself; any
-	// other reader is asked line by line.
-	p.accessible = !file || (getenv != nil && getenv("RECONI_ACCESSIBLE") != "")
+	// other reader is asked line by line. So is a dumb terminal, as huh
+	// itself decides from the process's TERM.
+	p.accessible = !file || (getenv != nil && getenv("RECONI_ACCESSIBLE") != "") ||
+		os.Getenv("TERM") == "dumb" || (getenv != nil && getenv("TERM") == "dumb")
 	if p.accessible {
 		p.lines = &lineReader{r: ios.In}
 		p.in = p.lines
+		// huh v2 styles its titles in full colour whatever the output;
+		// questions to a file, a pipe or with colour off get plain text.
+		profile := colorprofile.NoTTY
+		if ios.ColorEnabled() && ios.IsStderrTTY() {
+			profile = colorprofile.Detect(ios.ErrOut, os.Environ())
+		}
+		p.out = &colorprofile.Writer{Forward: ios.ErrOut, Profile: profile}
 	}
 	return p
 }
@@ -133,43 +144,79 @@ func (p *Prompter) Confirm(ctx context.Context, title string, def bool) (bool, e
 	return v, nil
 }
 
-func (p *Prompter) run(ctx context.Context, field huh.Field) (err error) {
-	if p.lines != nil {
-		// huh v1.0.0's line-by-line select and multi-select, at the end of
-		// the input, take the last answer given even when it was out of
-		// range, and index past their options with it. The end of the
-		// input is a cancel, whichever way huh reaches it.
-		defer func() {
-			if r := recover(); r != nil {
-				if !p.lines.eof {
-					panic(r)
-				}
-				_, _ = io.WriteString(p.out, "\n")
-				err = cmdutil.ErrCancel
-			}
-		}()
+func (p *Prompter) run(ctx context.Context, field huh.Field) error {
+	if ctx.Err() != nil {
+		return interrupted(ctx)
 	}
 	form := huh.NewForm(huh.NewGroup(field)).
 		WithInput(p.in).
 		WithOutput(p.out).
 		WithAccessible(p.accessible).
 		WithShowHelp(!p.accessible)
-	if p.lines != nil {
-		p.lines.eof = false
-	}
-	err = form.RunWithContext(ctx)
-	switch {
-	case errors.Is(err, huh.ErrUserAborted):
-		return cmdutil.ErrCancel
-	case err != nil:
+	if p.lines == nil {
+		err := form.RunWithContext(ctx)
+		switch {
+		case ctx.Err() != nil:
+			// Interrupted or terminated: huh reports the end of its context
+			// as a timeout.
+			return interrupted(ctx)
+		case errors.Is(err, huh.ErrUserAborted):
+			// Ctrl-C or Esc in the interactive fields.
+			return cmdutil.ErrCancel
+		}
 		return err
-	case p.lines != nil && p.lines.eof:
-		// The input ended before an answer (Ctrl-D): nobody answered, and
+	}
+
+	// huh's accessible mode reads its input until it has an answer and
+	// does not watch ctx. It runs on its own so that an interrupt
+	// (SIGINT, which cancels ctx in cmd.Main) cancels the question at once
+	// rather than at the next line; the process is on its way out then,
+	// and the abandoned read with it.
+	p.lines.eof, p.lines.interrupted = false, false
+	done := make(chan error, 1)
+	go func() { done <- p.runAccessible(form) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		_, _ = io.WriteString(p.out, "\n")
+		return interrupted(ctx)
+	}
+}
+
+// interrupted is the error of a question whose context ended (SIGINT or
+// SIGTERM in cmd.Main): a cancel, as Ctrl-C in huh's own fields is, which
+// exits 130 without an error message.
+func interrupted(ctx context.Context) error {
+	return fmt.Errorf("%w (%w)", cmdutil.ErrCancel, ctx.Err())
+}
+
+// runAccessible runs form line by line.
+func (p *Prompter) runAccessible(form *huh.Form) (err error) {
+	// huh's line-by-line select and multi-select, at the end of the input,
+	// take the last answer given even when it was out of range, and index
+	// past their options with it. The end of the input is a cancel,
+	// whichever way huh reaches it.
+	defer func() {
+		if r := recover(); r != nil {
+			if !p.lines.eof && !p.lines.interrupted {
+				panic(r)
+			}
+			_, _ = io.WriteString(p.out, "\n")
+			err = cmdutil.ErrCancel
+		}
+	}()
+	if err := form.Run(); err != nil {
+		return err
+	}
+	if p.lines.eof || p.lines.interrupted {
+		// The input ended before an answer (Ctrl-D), or Ctrl-C came as a
+		// character (a terminal without signals): nobody answered, and
 		// huh's accessible mode has just taken the default.
 		_, _ = io.WriteString(p.out, "\n")
 		return cmdutil.ErrCancel
 	}
-	return ctx.Err()
+	return nil
 }
 
 func huhOptions(options []Option) []huh.Option[string] {
@@ -185,10 +232,21 @@ func huhOptions(options []Option) []huh.Option[string] {
 // every question, which would otherwise swallow the answers to the next
 // ones; and nothing is read ahead, so that whatever reads stdin after the
 // questions (apply's own "agree?") finds its answer still there.
+//
+// Ctrl-C read as a character (ETX, from a terminal whose line discipline
+// does not turn it into SIGINT) ends the input like Ctrl-D, drops the line
+// typed before it, and marks the input interrupted.
 type lineReader struct {
-	r   io.Reader
-	eof bool
+	r           io.Reader
+	eof         bool
+	interrupted bool
 }
+
+// errInterrupt is what a lineReader returns when it reads Ctrl-C.
+var errInterrupt = errors.New("interrupted")
+
+// etx is the character Ctrl-C types.
+const etx = 0x03
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	n := 0
@@ -196,6 +254,11 @@ func (l *lineReader) Read(p []byte) (int, error) {
 	for n < len(p) {
 		m, err := l.r.Read(b[:])
 		if m == 1 {
+			if b[0] == etx {
+				// What was typed on the line before it is dropped.
+				l.interrupted = true
+				return 0, errInterrupt
+			}
 			p[n] = b[0]
 			n++
 			if b[0] == '\n' {

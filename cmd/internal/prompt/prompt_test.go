@@ -97,3 +97,57 @@ func TestQuestions(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C read as a character cancels the question, even after part of an
+// answer, and reads nothing after it.
+func TestInterruptCharacter(t *testing.T) {
+	for name, ask := range map[string]func(*Prompter) error{
+		"select": func(p *Prompter) error {
+			_, err := p.Select(context.Background(), "Pick", Options("a", "b"), "a")
+			return err
+		},
+		"confirm": func(p *Prompter) error { _, err := p.Confirm(context.Background(), "Sure?", true); return err },
+		"input":   func(p *Prompter) error { _, err := p.Input(context.Background(), "Name", "x", nil); return err },
+		"multi": func(p *Prompter) error {
+			_, err := p.MultiSelect(context.Background(), "Some", Options("a"), nil)
+			return err
+		},
+	} {
+		ios, in, _, _ := output.Test()
+		in.WriteString("1\x03next\n")
+		if err := ask(New(ios, nil)); !errors.Is(err, cmdutil.ErrCancel) {
+			t.Errorf("%s after Ctrl-C: %v, want a cancel", name, err)
+		}
+		if in.String() != "next\n" {
+			t.Errorf("%s read past Ctrl-C: %q left", name, in.String())
+		}
+	}
+}
+
+// An interrupt (cmd.Main cancels the context on SIGINT) ends a line-by-line
+// question at once, while its input is still open.
+func TestInterruptWhileWaiting(t *testing.T) {
+	ios, _, _, _ := output.Test()
+	r, w := io.Pipe()
+	defer w.Close()
+	ios.In = r
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { _, err := New(ios, nil).Input(ctx, "Name", "", nil); errc <- err }()
+	cancel()
+	if err := <-errc; !errors.Is(err, cmdutil.ErrCancel) || !errors.Is(err, context.Canceled) {
+		t.Errorf("Input after an interrupt: %v, want a cancel", err)
+	}
+}
+
+// Questions to something that is not a terminal carry no escape codes.
+func TestPlainQuestions(t *testing.T) {
+	ios, in, _, errOut := output.Test()
+	in.WriteString("1\n")
+	if _, err := New(ios, nil).Select(context.Background(), "Pick", Options("a", "b"), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(errOut.String(), "\x1b") {
+		t.Errorf("escape codes in %q", errOut.String())
+	}
+}
