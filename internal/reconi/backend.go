@@ -42,6 +42,7 @@ type Backend interface {
 	Whoami(ctx context.Context) (*Actor, error)
 
 	UserSide
+	MeansBackend
 }
 
 // UserSide is what a user does from the invitation email, authorised by the

@@ -121,6 +121,28 @@ type Tx interface {
 
 	InsertEvent(e *reconi.Event) error
 	Events(appID int64) ([]reconi.Event, error)
+	// UserEvents lists the events of one user, oldest first.
+	UserEvents(userID int64) ([]reconi.Event, error)
+
+	// InsertMeans stores an issued means with its permissions and sets its ID.
+	InsertMeans(m *reconi.Means) error
+	// ListMeans returns a page of means, ordered by ID, with permissions.
+	ListMeans(f MeansFilter) ([]reconi.Means, error)
+	// MeansByID returns one means with its permissions.
+	MeansByID(id int64) (*reconi.Means, error)
+	// MeansOfUser returns the means issued for one user request.
+	MeansOfUser(userID int64) (*reconi.Means, error)
+	// WithdrawMeans marks a means withdrawn; it returns false when it was
+	// withdrawn already.
+	WithdrawMeans(id int64, at time.Time, by, reason string) (bool, error)
+	// ExpireMeans marks up to limit active means whose end date passed
+	// expired, and returns them.
+	ExpireMeans(now time.Time, limit int) ([]reconi.Means, error)
+	// ClaimReminders claims, for a reminder days before expiry, up to limit
+	// active means ending in (now, until] that had no reminder at days or
+	// at a smaller threshold, and returns them; a claimed means is never
+	// returned again for days, by any process.
+	ClaimReminders(days int, now, until time.Time, limit int) ([]reconi.Means, error)
 
 	InsertToken(t *Token) error
 	TokenByHash(hash string) (*Token, error)
@@ -206,6 +228,22 @@ type ApplicationFilter struct {
 	UserState reconi.UserState
 	Email     string
 	Orgs      []reconi.KVK
+}
+
+// MeansFilter selects issued means; zero fields match all. Orgs, when not
+// nil, limits the result to those organisations.
+type MeansFilter struct {
+	KVK   reconi.KVK
+	Email string
+	// State is evaluated at Now: an active means past its end is expired.
+	State reconi.MeansState
+	// ExpiresBy keeps active means ending in (Now, ExpiresBy].
+	ExpiresBy time.Time
+	Now       time.Time
+	Orgs      []reconi.KVK
+	// AfterID and Limit page the list.
+	AfterID int64
+	Limit   int
 }
 
 // UserFilter selects users of one application or one organisation.
