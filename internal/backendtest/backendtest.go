@@ -38,6 +38,10 @@ type Harness struct {
 	// an actor allowed to do everything: the embedded RoleLocal actor, which
 	// both runs the wizard and keeps the broker's data.
 	Ctx context.Context
+	// SweepMeans runs what serve's sweep does for issued means (expiry and
+	// reminders) on the service behind the backend; cases that need it are
+	// skipped without it.
+	SweepMeans func(ctx context.Context, days []int) (expired, reminded int, err error)
 }
 
 // NewBackend makes a fresh Harness for one subtest. The backend must read the
@@ -59,7 +63,7 @@ func Run(t *testing.T, newBackend NewBackend) {
 			if h.Backend == nil || h.Ctx == nil {
 				t.Fatal("the harness has no Backend or no Ctx")
 			}
-			e := &env{b: h.Backend, ctx: h.Ctx, clock: clock}
+			e := &env{b: h.Backend, ctx: h.Ctx, clock: clock, sweepMeans: h.SweepMeans}
 			me, err := e.b.Whoami(e.ctx)
 			if err != nil {
 				t.Fatalf("Whoami: %v", err)
@@ -114,7 +118,8 @@ type env struct {
 	ctx   context.Context
 	clock *Clock
 	// me is the name the backend records for the suite's actor.
-	me string
+	me         string
+	sweepMeans func(ctx context.Context, days []int) (expired, reminded int, err error)
 }
 
 // Fictitious numbers from the KvK test environment (DOMAIN.md), and more in

@@ -298,3 +298,86 @@ var _ = register("means/show finds a means by ID or email", func(t *testing.T, e
 	_, err = e.b.ShowMeans(e.ctx, "x y", "")
 	wantErr(t, err, reconi.KindInvalid, "neither a means ID nor an email")
 })
+
+var _ = register("means/the sweep reminds before expiry once per threshold, then expires", func(t *testing.T, e *env) {
+	if e.sweepMeans == nil {
+		t.Skip("the harness cannot run the sweep")
+	}
+	sweep := func() (int, int) {
+		t.Helper()
+		x, r, err := e.sweepMeans(e.ctx, []int{60, 14})
+		if err != nil {
+			t.Fatalf("SweepMeans: %v", err)
+		}
+		return x, r
+	}
+	reminders := func() []reconi.Message {
+		t.Helper()
+		ms, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{To: "beheer@example.nl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []reconi.Message
+		for _, m := range ms {
+			if strings.Contains(m.Subject, "end within") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	e.orgA(t)
+	a := e.draft(t, kvkA, "EH3", "")
+	e.addUser(t, a.ID, user(1, true))
+	e.addUser(t, a.ID, user(2, true))
+	e.setPermissions(t, a.ID, reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 1})
+	if _, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: e.terms(t), NotifyEmail: "beheer@example.nl"}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if link := inviteLink.FindStringSubmatch(m.Body); link != nil {
+			e.takeSteps(t, link[1])
+		}
+	}
+	issued := e.listMeans(t, reconi.MeansFilter{})[0].ExpiresAt
+
+	if x, r := sweep(); x != 0 || r != 0 {
+		t.Fatalf("a year ahead the sweep expired %d and reminded %d, want nothing", x, r)
+	}
+	e.clock.Advance(issued.Sub(e.clock.Now()) - 59*day) // 59 days left
+	if _, r := sweep(); r != 2 {
+		t.Fatalf("reminded %d means at 60 days, want 2", r)
+	}
+	got := reminders()
+	if len(got) != 1 {
+		t.Fatalf("%d reminder emails, want one for the application: %+v", len(got), got)
+	}
+	for _, want := range []string{"user1@example.nl", "user2@example.nl", "--expiring-within 60d", kvkA} {
+		if !strings.Contains(got[0].Body, want) {
+			t.Errorf("the reminder does not name %q:\n%s", want, got[0].Body)
+		}
+	}
+	if _, r := sweep(); r != 0 {
+		t.Fatalf("the second sweep reminded %d, want 0: never twice per threshold", r)
+	}
+	e.clock.Advance(50 * day) // 9 days left
+	if _, r := sweep(); r != 2 {
+		t.Fatalf("reminded %d at 14 days, want 2", r)
+	}
+	eq(t, "reminder emails", len(reminders()), 2)
+	e.clock.Advance(10 * day)
+	if x, _ := sweep(); x != 2 {
+		t.Fatalf("expired %d, want 2", x)
+	}
+	shown, err := e.b.ShowMeans(e.ctx, "user1@example.nl", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "state", shown[0].State, reconi.MeansExpired)
+	last := shown[0].History[len(shown[0].History)-1]
+	eq(t, "history", last.From+" -> "+last.To, "active -> expired")
+	eq(t, "reminder emails at the end", len(reminders()), 2)
+})

@@ -53,6 +53,6 @@ func TestBackendContractOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return backendtest.Harness{Backend: c, Ctx: ctx}
+		return backendtest.Harness{Backend: c, Ctx: ctx, SweepMeans: svc.SweepMeans}
 	})
 }

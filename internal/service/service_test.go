@@ -29,7 +29,7 @@ func embedded(open func(t *testing.T) store.Store) backendtest.NewBackend {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return backendtest.Harness{Backend: svc, Ctx: reconi.WithActor(ctx, contractActor)}
+		return backendtest.Harness{Backend: svc, Ctx: reconi.WithActor(ctx, contractActor), SweepMeans: svc.SweepMeans}
 	}
 }
 
