@@ -103,4 +103,3 @@ List them with: reconi means list --org %s --expiring-within %dd
 	return msg(reconi.ChannelEmail, a.NotifyEmail, fmt.Sprintf("%s for %s end within %d days", countNoun(len(ms), "eHerkenning means", "eHerkenning means"),
 		a.Organization.Name, days), b.String(), b.String(), a.ID, 0)
 }
-
