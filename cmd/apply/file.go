@@ -35,7 +35,7 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := manifest.Compute(ctx, b, m)
+	p, err := manifest.Compute(ctx, b, m, manifest.Options{})
 	if err != nil {
 		return err
 	}

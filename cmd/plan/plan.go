@@ -116,7 +116,7 @@ func planRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := manifest.Compute(ctx, b, m)
+	p, err := manifest.Compute(ctx, b, m, manifest.Options{})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,10 @@ const (
 	// ActionConflicting: the organisation has the user with other details,
 	// or in progress at another level; applying refuses until resolved.
 	ActionConflicting Action = "conflicting"
+	// ActionWithdraw: the user holds an active means for the manifest's
+	// organisation and level but is not in the manifest (a leaver). Only
+	// `apply -f --prune` withdraws it; without --prune it is reported.
+	ActionWithdraw Action = "withdraw"
 )
 
 // UserPlan is one user of a plan. The JSON field names are part of
@@ -39,6 +43,8 @@ type UserPlan struct {
 	State         reconi.UserState `json:"state,omitempty"`
 	// Conflicts say, for a conflicting user, what differs and where.
 	Conflicts []string `json:"conflicts,omitempty"`
+	// MeansID names the means a withdraw would end.
+	MeansID int64 `json:"means_id,omitempty"`
 
 	user User
 }
@@ -59,10 +65,44 @@ type Plan struct {
 	New           int        `json:"new"`
 	Present       int        `json:"present"`
 	Conflicting   int        `json:"conflicting"`
+	// Withdraw counts the leavers: active means of the organisation at the
+	// level whose users the manifest does not name. Prune says whether
+	// applying withdraws them; ActiveMeans is how many there are in all.
+	Withdraw    int  `json:"withdraw"`
+	Prune       bool `json:"prune"`
+	ActiveMeans int  `json:"active_means"`
+	// PruneLimit is the share of ActiveMeans, in percent, that a prune
+	// may withdraw.
+	PruneLimit int `json:"prune_limit"`
 	// Quote prices the new users only: what applying would submit.
 	Quote reconi.Quote `json:"quote"`
 	// Changes is true when applying would submit an application.
 	Changes bool `json:"changes"`
+}
+
+// Options tune Compute.
+type Options struct {
+	// Prune makes applying withdraw the leavers' means.
+	Prune bool
+	// PruneLimit is the largest share of the organisation's active means at
+	// the level, in percent, that a prune may withdraw; 0 is
+	// DefaultPruneLimit.
+	PruneLimit int
+}
+
+// DefaultPruneLimit guards against an empty or truncated HR export: a
+// prune that would withdraw more than half the means is refused.
+const DefaultPruneLimit = 50
+
+// Leavers returns the emails whose means applying with Prune withdraws.
+func (p *Plan) Leavers() []string {
+	var out []string
+	for _, u := range p.Users {
+		if u.Action == ActionWithdraw {
+			out = append(out, u.Email)
+		}
+	}
+	return out
 }
 
 // NewUsers returns the users applying would add, in manifest order.
@@ -86,7 +126,10 @@ func (p *Plan) NewUsers() []User {
 // cancelled, do not count: applying asks for them again. A user is
 // conflicting when a request that counts has another first name, last name
 // or phone number, or is in progress at another level.
-func Compute(ctx context.Context, b reconi.Backend, m *Manifest) (*Plan, error) {
+//
+// The active means of the organisation at m's level whose users m does not
+// name are listed as withdraw, after m's users.
+func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt Options) (*Plan, error) {
 	org, err := b.Organization(ctx, m.Organization)
 	if err != nil {
 		return nil, err
@@ -106,17 +149,27 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest) (*Plan, error) 
 	if err != nil {
 		return nil, err
 	}
+	p := &Plan{File: m.File, Organization: reconi.OrgRef{KVK: org.KVK, Name: org.Name}, Level: m.Level,
+		Branch: m.Branch, Permissions: m.Scope(), ValidityYears: m.Permissions.ValidityYears,
+		MaxPriceCents: m.MaxPriceCents, NotifyEmail: m.NotifyEmail, Users: make([]UserPlan, 0, len(m.Users)),
+		Prune: opt.Prune, PruneLimit: opt.PruneLimit}
+	if p.PruneLimit == 0 {
+		p.PruneLimit = DefaultPruneLimit
+	}
+	active, leavers, err := p.means(ctx, b, m)
+	if err != nil {
+		return nil, err
+	}
 	byEmail := make(map[string][]reconi.User)
 	for _, u := range existing {
-		if counts(u.State) {
+		// An issued request whose means was withdrawn or ended no longer
+		// stands: applying asks for the user again.
+		if counts(u.State) && (u.State != reconi.UserIssued || active[strings.ToLower(u.Email)]) {
 			k := strings.ToLower(u.Email)
 			byEmail[k] = append(byEmail[k], u)
 		}
 	}
 
-	p := &Plan{File: m.File, Organization: reconi.OrgRef{KVK: org.KVK, Name: org.Name}, Level: m.Level,
-		Branch: m.Branch, Permissions: m.Scope(), ValidityYears: m.Permissions.ValidityYears,
-		MaxPriceCents: m.MaxPriceCents, NotifyEmail: m.NotifyEmail, Users: make([]UserPlan, 0, len(m.Users))}
 	var notEmployed int64
 	for _, u := range m.Users {
 		up := compare(u, m.Level, byEmail[strings.ToLower(u.Email)], byID)
@@ -133,7 +186,9 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest) (*Plan, error) 
 		}
 		p.Users = append(p.Users, up)
 	}
-	p.Changes = p.New > 0
+	p.Users = append(p.Users, leavers...)
+	p.Withdraw = len(leavers)
+	p.Changes = p.New > 0 || (p.Prune && p.Withdraw > 0)
 
 	pl, err := b.PriceList(ctx)
 	if err != nil {
@@ -144,6 +199,42 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest) (*Plan, error) 
 		return nil, err
 	}
 	return p, nil
+}
+
+// means reads, a page at a time, the organisation's active means: it
+// returns the emails (in lower case) that hold one at any level, and a
+// withdraw for each means at the manifest's level whose user the manifest
+// does not name.
+func (p *Plan) means(ctx context.Context, b reconi.Backend, m *Manifest) (map[string]bool, []UserPlan, error) {
+	named := make(map[string]bool, len(m.Users))
+	for _, u := range m.Users {
+		named[strings.ToLower(u.Email)] = true
+	}
+	active := map[string]bool{}
+	var leavers []UserPlan
+	f := reconi.MeansFilter{KVK: string(m.Organization), State: reconi.MeansActive, Limit: reconi.MaxPageSize}
+	for {
+		page, err := b.ListMeans(ctx, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, ms := range page.Means {
+			k := strings.ToLower(ms.Email)
+			active[k] = true
+			if ms.Level != m.Level {
+				continue
+			}
+			p.ActiveMeans++
+			if !named[k] {
+				leavers = append(leavers, UserPlan{Action: ActionWithdraw, Email: ms.Email, FirstName: ms.FirstName,
+					LastName: ms.LastName, ApplicationID: ms.ApplicationID, State: reconi.UserIssued, MeansID: ms.ID})
+			}
+		}
+		if page.NextCursor == "" {
+			return active, leavers, nil
+		}
+		f.Cursor = page.NextCursor
+	}
 }
 
 // counts reports whether a request in state s stands: in progress or
@@ -216,6 +307,11 @@ func (p *Plan) Check() error {
 			}
 		}
 		return e
+	}
+	if p.Prune && p.Withdraw > 0 && p.Withdraw*100 > p.ActiveMeans*p.PruneLimit {
+		return reconi.Invalid("prune_limit", "pruning would withdraw %d of the %d active means of organisation %s at %s (%d%%), above the limit of %d%%; "+
+			"nothing was applied: check that %s is complete", p.Withdraw, p.ActiveMeans, p.Organization.KVK, p.Level,
+			p.Withdraw*100/p.ActiveMeans, p.PruneLimit, p.File)
 	}
 	if p.MaxPriceCents != nil && p.Quote.TotalCents > *p.MaxPriceCents {
 		newUsers := fmt.Sprintf("%d new users", p.New)
