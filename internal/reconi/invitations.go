@@ -18,4 +18,7 @@ type Invitation struct {
 	// Next names the user's next step: confirm, send_code, verify, order,
 	// or done.
 	Next string `json:"next"`
+	// WithdrawnAt is set when the means issued for this request was
+	// withdrawn: the link then says so.
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 }

@@ -120,6 +120,15 @@ func (s *Service) invitationView(tx store.Tx, u *reconi.User, expires time.Time)
 	default:
 		inv.Next = "done"
 	}
+	if u.State == reconi.UserIssued {
+		m, err := tx.MeansOfUser(u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil && m.State == reconi.MeansWithdrawn {
+			inv.WithdrawnAt = m.WithdrawnAt
+		}
+	}
 	return inv, nil
 }
 

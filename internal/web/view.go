@@ -147,6 +147,9 @@ func doneTexts(lang string, inv *reconi.Invitation, now time.Time) (string, []st
 	t := func(key string, args ...any) string { return mustTr(lang, key, args...) }
 	switch inv.User.State {
 	case reconi.UserIssued:
+		if inv.WithdrawnAt != nil {
+			return t("done.withdrawn.title"), []string{t("done.withdrawn", formatDate(lang, *inv.WithdrawnAt))}
+		}
 		return t("done.issued.title"), []string{t("done.issued"), t("done.close")}
 	case reconi.UserIdentificationPending:
 		if d := inv.User.DeadlineAt; d != nil {
