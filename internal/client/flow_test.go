@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reconi/reconi/internal/client"
 	"github.com/reconi/reconi/internal/reconi"
@@ -197,6 +198,23 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	must(err)
 	if len(ev) < 10 {
 		t.Errorf("%d events", len(ev))
+	}
+
+	// After issuance: the inventory, one means, and a leaver withdrawn.
+	page, err := mgr.ListMeans(ctx, reconi.MeansFilter{KVK: orgA, State: reconi.MeansActive, ExpiringWithin: 4 * 366 * 24 * time.Hour, Limit: 10})
+	must(err)
+	if len(page.Means) != 1 || page.Means[0].Email != users[0].Email || page.NextCursor != "" {
+		t.Fatalf("means %+v", page)
+	}
+	shown, err := mgr.ShowMeans(ctx, users[0].Email, orgA)
+	must(err)
+	if len(shown) != 1 || len(shown[0].History) == 0 {
+		t.Errorf("show %+v", shown)
+	}
+	wd, err := mgr.WithdrawMeans(ctx, reconi.Withdrawal{KVK: orgA, Emails: []string{users[0].Email}, Reason: "left the company"})
+	must(err)
+	if len(wd.Withdrawn) != 1 || wd.Withdrawn[0].State != reconi.MeansWithdrawn {
+		t.Errorf("withdraw %+v", wd)
 	}
 
 	// Every route was called, and every call was a route.

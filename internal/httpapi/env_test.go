@@ -289,6 +289,20 @@ func (e *env) invited(kvk, step string) (token, code string) {
 	return tok, code
 }
 
+// issued returns a user employed by the organisation whose means was issued.
+func (e *env) issued(kvk string) reconi.User {
+	e.t.Helper()
+	tok, _ := e.invited(kvk, "order")
+	inv, err := e.svc.Order(context.Background(), tok)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if inv.User.State != reconi.UserIssued {
+		e.t.Fatalf("user is %s, want issued", inv.User.State)
+	}
+	return inv.User
+}
+
 // ordered returns a user, not employed by the organisation, who ordered and
 // now waits for identification.
 func (e *env) ordered(kvk string) reconi.User {

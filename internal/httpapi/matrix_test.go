@@ -54,6 +54,8 @@ var (
 	readA = rule{managerA: 0, managerB: 404, helpdeskA: 0, helpdeskAll: 0, operator: 0}
 	// wizardA runs the wizard for org A: its manager only.
 	wizardA = rule{managerA: 0, managerB: 404, helpdeskA: 403, helpdeskAll: 403, operator: 403}
+	// manageA changes org A's issued means: its manager and operators.
+	manageA = rule{managerA: 0, managerB: 404, helpdeskA: 403, helpdeskAll: 403, operator: 0}
 	// operatorOnly keeps the broker's data and does the final checks.
 	operatorOnly = rule{managerA: 403, managerB: 403, helpdeskA: 403, helpdeskAll: 403, operator: 0}
 	// public routes are authorised by the invitation token in the path; an
@@ -76,6 +78,7 @@ func TestRoleMatrix(t *testing.T) {
 	draftA, usersA := e.draft(orgA, e.newUser(true), e.newUser(false))
 	e.draft(orgB, e.newUser(true))
 	submittedA, _, _ := e.submitted(orgA, true)
+	issuedA := e.issued(orgA)
 
 	tokens := map[string]string{
 		managerA:    e.token("manager", orgA),
@@ -191,6 +194,13 @@ func TestRoleMatrix(t *testing.T) {
 		"POST /v1/outbox/retry": {operatorOnly.with(200), func(e *env) request {
 			m := e.keptInvitation(orgA)
 			return request{method: "POST", path: "/v1/outbox/retry", body: map[string][]int64{"ids": {m.ID}}}
+		}},
+		"GET /v1/means":       {readA.with(200), get("/v1/means?kvk=" + orgA + "&state=active&limit=10")},
+		"GET /v1/means/{ref}": {readA.with(200), get("/v1/means/" + url.PathEscape(issuedA.Email))},
+		"POST /v1/means/withdraw": {manageA.with(200), func(e *env) request {
+			u := e.issued(orgA)
+			return request{method: "POST", path: "/v1/means/withdraw",
+				body: reconi.Withdrawal{KVK: orgA, Emails: []string{u.Email}, Reason: "left the company"}}
 		}},
 		"GET /v1/users": {readA.with(200), get("/v1/users?application_id=" + strconv.FormatInt(usersA[0].ApplicationID, 10))},
 	}

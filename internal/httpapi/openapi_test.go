@@ -326,6 +326,10 @@ var responseTypes = map[string]any{
 	"Invitation":               reconi.Invitation{},
 	"Review":                   reconi.Review{},
 	"Message":                  reconi.Message{},
+	"Means":                    reconi.Means{},
+	"MeansPermission":          reconi.MeansPermission{},
+	"MeansPage":                reconi.MeansPage{},
+	"WithdrawResult":           reconi.WithdrawResult{},
 	"Error":                    reconi.Error{},
 	"RowError":                 reconi.RowError{},
 	"ErrorBody":                httpapi.ErrorBody{},
@@ -337,6 +341,7 @@ var requestTypes = map[string]any{
 	"NewUser":          reconi.NewUser{},
 	"PermissionsInput": reconi.PermissionsInput{},
 	"Submission":       reconi.Submission{},
+	"Withdrawal":       reconi.Withdrawal{},
 }
 
 // lenientRequestTypes are decoded without refusing unknown fields.

@@ -52,6 +52,7 @@ func (s *Server) routes() []Route {
 		s.registerReviewRoutes,
 		s.registerCancelRoutes,
 		s.registerOutboxRoutes,
+		s.registerMeansRoutes,
 	} {
 		register(on)
 	}
