@@ -25,6 +25,7 @@ import (
 	"github.com/reconi/reconi/cmd/gendocs"
 	"github.com/reconi/reconi/cmd/identification"
 	"github.com/reconi/reconi/cmd/invite"
+	"github.com/reconi/reconi/cmd/means"
 	"github.com/reconi/reconi/cmd/org"
 	"github.com/reconi/reconi/cmd/outbox"
 	"github.com/reconi/reconi/cmd/permissions"
@@ -227,6 +228,7 @@ talks to a shared reconi server instead. The commands are the same.`,
 		&cobra.Group{ID: "pipelines", Title: "Declarative onboarding for pipelines:"},
 		&cobra.Group{ID: "user", Title: "The user's steps (from the invitation email):"},
 		&cobra.Group{ID: "follow", Title: "Follow up:"},
+		&cobra.Group{ID: "after", Title: "After issuance:"},
 		&cobra.Group{ID: "broker", Title: "The broker's data (operators):"},
 		&cobra.Group{ID: "server", Title: "Sharing a backend:"},
 	)
@@ -240,6 +242,7 @@ talks to a shared reconi server instead. The commands are the same.`,
 	add("pipelines", plan.NewCmdPlan(f, nil))
 	add("user", invite.NewCmdInvite(f))
 	add("follow", status.NewCmdStatus(f, nil), cancel.NewCmdCancel(f, nil), outbox.NewCmdOutbox(f))
+	add("after", means.NewCmdMeans(f))
 	add("broker", services.NewCmdServices(f), prices.NewCmdPrices(f), identification.NewCmdIdentification(f), review.NewCmdReview(f))
 	add("server", auth.NewCmdAuth(f), serve.NewCmdServe(f, nil), tokens.NewCmdTokens(f))
 	root.AddCommand(version.NewCmdVersion(f, nil), gendocs.NewCmdGenDocs(f, nil))

@@ -11,6 +11,7 @@ import (
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/config"
+	"github.com/reconi/reconi/internal/manifest"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -34,6 +35,9 @@ type Options struct {
 	// File is -f: an onboarding manifest to apply in one go, or - for
 	// standard input. DraftID is then unused.
 	File string
+	// Prune withdraws the means of leavers (with File); PruneLimit caps it.
+	Prune      bool
+	PruneLimit int
 }
 
 // NewCmdApply returns `reconi apply`.
@@ -98,6 +102,12 @@ progress bar on stderr when that is a terminal.`,
 					return err
 				}
 			}
+			if opts.File == "" && (cmd.Flags().Changed("prune") || cmd.Flags().Changed("prune-limit")) {
+				return cmdutil.FlagErrorf("--prune and --prune-limit work with -f FILE: they withdraw the leavers of a manifest")
+			}
+			if opts.PruneLimit < 1 || opts.PruneLimit > 100 {
+				return cmdutil.FlagErrorf("--prune-limit %d is out of range: want a percentage from 1 to 100", opts.PruneLimit)
+			}
 			if opts.File != "" {
 				if cmd.Flags().Changed("draft") {
 					return cmdutil.FlagErrorf("--draft cannot be used with -f: apply -f starts a draft of its own")
@@ -126,6 +136,8 @@ progress bar on stderr when that is a terminal.`,
 	cmd.Flags().StringVar(&opts.IdempotencyKey, "idempotency-key", "", "a `key` that makes retrying this apply safe: a repeat answers with the same application")
 	cmd.Flags().StringVar(&maxPrice, "max-price", "", "refuse when the total, VAT included, is above these `euros` (e.g. 250 or 249.95)")
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "apply this onboarding manifest `FILE` (YAML; - for standard input) in one go")
+	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "with -f: also withdraw the means of leavers, users with an active means the manifest does not name")
+	cmd.Flags().IntVar(&opts.PruneLimit, "prune-limit", manifest.DefaultPruneLimit, "with --prune: refuse to withdraw more than this `percent` of the active means")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)

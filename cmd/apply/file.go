@@ -22,6 +22,8 @@ import (
 type FileResult struct {
 	Plan        *manifest.Plan      `json:"plan"`
 	Application *reconi.Application `json:"application"`
+	// Withdrawn reports the leavers' means withdrawn with --prune.
+	Withdrawn *reconi.WithdrawResult `json:"withdrawn,omitempty"`
 }
 
 // applyFileRun applies a manifest: plan, refuse conflicts, then draft,
@@ -35,7 +37,7 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := manifest.Compute(ctx, b, m, manifest.Options{})
+	p, err := manifest.Compute(ctx, b, m, manifest.Options{Prune: opts.Prune, PruneLimit: opts.PruneLimit})
 	if err != nil {
 		return err
 	}
@@ -60,9 +62,39 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 		}
 		return nil
 	}
+	res := FileResult{Plan: p}
+	if p.New > 0 {
+		if res.Application, err = submitNew(ctx, opts, b, m, p); err != nil {
+			return err
+		}
+	}
+	if p.Prune && p.Withdraw > 0 {
+		res.Withdrawn, err = b.WithdrawMeans(ctx, reconi.Withdrawal{KVK: string(m.Organization), Emails: p.Leavers(),
+			Reason: "not in " + m.File})
+		if err != nil {
+			return err
+		}
+	}
+	if machine {
+		return opts.Output.Print(opts.IO, res, nil)
+	}
+	if res.Withdrawn != nil {
+		opts.IO.Successf("Withdrew %d means of leavers not in %s", len(res.Withdrawn.Withdrawn), m.File)
+	}
+	if res.Application != nil {
+		return shared.PrintSubmitted(opts.IO, &opts.Output, res.Application)
+	}
+	return nil
+}
+
+// submitNew asks to agree to the conditions where it must, then starts a
+// draft with the plan's new users and the manifest's permissions, and
+// submits it.
+func submitNew(ctx context.Context, opts *Options, b reconi.Backend, m *manifest.Manifest, p *manifest.Plan) (*reconi.Application, error) {
+	machine := opts.Output.Machine()
 	terms, err := b.Terms(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !opts.AgreeTerms {
 		// RunE let this through only for someone at a terminal. They read
@@ -75,17 +107,17 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 		ok, err := cmdutil.Confirm(ctx, opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit %s for %d new users for %s?",
 			terms.Version, m.File, p.New, reconi.FormatCents(p.Quote.TotalCents)))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
 			fmt.Fprintln(opts.IO.ErrOut, "Nothing was applied.")
-			return cmdutil.ErrCancel
+			return nil, cmdutil.ErrCancel
 		}
 	}
 
 	a, err := b.CreateDraft(ctx, reconi.NewDraft{KVK: string(m.Organization), Level: string(m.Level), Branch: string(m.Branch)})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	warned := make(map[string]bool)
 	warn := func(ws []string) {
@@ -104,21 +136,18 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	// the users are sent.
 	withPerms, err := b.SetPermissions(ctx, a.ID, m.Permissions)
 	if err != nil {
-		return stopped(err)
+		return nil, stopped(err)
 	}
 	warn(withPerms.Warnings)
 	if err := importUsers(ctx, opts.IO, b, a.ID, p.NewUsers()); err != nil {
-		return stopped(err)
+		return nil, stopped(err)
 	}
 	sub, err := b.Submit(ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: terms.Version,
 		MaxPriceCents: p.MaxPriceCents, NotifyEmail: cmp.Or(m.NotifyEmail, opts.NotifyEmail), IdempotencyKey: opts.IdempotencyKey})
 	if err != nil {
-		return stopped(err)
+		return nil, stopped(err)
 	}
-	if machine {
-		return opts.Output.Print(opts.IO, FileResult{Plan: p, Application: sub}, nil)
-	}
-	return shared.PrintSubmitted(opts.IO, &opts.Output, sub)
+	return sub, nil
 }
 
 // errImportEnded stops the CSV writer when the import stops reading.

@@ -57,6 +57,9 @@ type Local interface {
 	RunDispatcher(ctx context.Context, senders map[reconi.Channel]notify.Sender, interval time.Duration, logger *slog.Logger) error
 	// ExpireDue expires the requests past their deadline.
 	ExpireDue(ctx context.Context) (int, error)
+	// SweepMeans records issued means past their end and queues the
+	// reminders due at days before the end.
+	SweepMeans(ctx context.Context, days []int) (expired, reminded int, err error)
 	// IdentificationResult records the identification partner's result.
 	IdentificationResult(ctx context.Context, reference string, passed bool, note string) (*reconi.User, error)
 }

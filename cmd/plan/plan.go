@@ -49,6 +49,9 @@ type Options struct {
 	Output cmdutil.OutputFlags
 	// File is the manifest's path, or - for standard input.
 	File string
+	// Prune plans the withdrawal of leavers; PruneLimit caps it.
+	Prune      bool
+	PruneLimit int
 }
 
 // NewCmdPlan returns `reconi plan`.
@@ -69,6 +72,13 @@ changing anything, what 'reconi apply -f FILE' would do for each user:
   conflicting  the organisation has the email with another first name,
                last name or phone number, or in progress at another level;
                apply refuses until that is resolved
+  withdraw     a leaver: holds an active means for the organisation at the
+               manifest's level but is not in the manifest; only with
+               --prune does applying withdraw it, otherwise it is reported
+
+With --prune, a plan that would withdraw more than --prune-limit percent
+(default 50) of the organisation's active means at the level is refused, so
+an empty or truncated HR export cannot wipe an organisation.
 
 and the quote for the new users. The manifest is checked first, every value
 with the rules the backend applies; each problem names the line, the field
@@ -78,7 +88,7 @@ Exit codes, as 'terraform plan -detailed-exitcode' has them (not reconi's
 usual ones: 2 is not a usage error here):
 
   0  nothing to do: every user is present
-  2  changes: apply would add users
+  2  changes: apply would add users (or, with --prune, withdraw leavers)
   1  an error: an invalid manifest, a conflicting user, a quote above
      max_price, a usage mistake, or anything else`,
 		Example: `  reconi plan -f onboarding.yaml
@@ -94,6 +104,9 @@ usual ones: 2 is not a usage error here):
 			if err := opts.Output.Validate(); err != nil {
 				return exit(err)
 			}
+			if opts.PruneLimit < 1 || opts.PruneLimit > 100 {
+				return exit(cmdutil.FlagErrorf("--prune-limit %d is out of range: want a percentage from 1 to 100", opts.PruneLimit))
+			}
 			if runF != nil {
 				return exit(runF(cmd.Context(), opts))
 			}
@@ -103,6 +116,8 @@ usual ones: 2 is not a usage error here):
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exit(&cmdutil.FlagError{Err: err}) })
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "onboarding manifest `FILE` (YAML), or - for standard input")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "plan the withdrawal of leavers: active means the manifest does not name")
+	cmd.Flags().IntVar(&opts.PruneLimit, "prune-limit", manifest.DefaultPruneLimit, "refuse a prune that withdraws more than this `percent` of the active means")
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }
@@ -116,7 +131,7 @@ func planRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := manifest.Compute(ctx, b, m, manifest.Options{})
+	p, err := manifest.Compute(ctx, b, m, manifest.Options{Prune: opts.Prune, PruneLimit: opts.PruneLimit})
 	if err != nil {
 		return err
 	}
@@ -132,6 +147,10 @@ func planRun(ctx context.Context, opts *Options) error {
 	}
 	// Changes are plan's answer, not a failure: say what to do next, and
 	// exit 2 without an error line.
-	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s --agree-terms\n", shared.PlanSummary(p), m.File)
+	prune := ""
+	if opts.Prune {
+		prune = " --prune"
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s%s --agree-terms\n", shared.PlanSummary(p), m.File, prune)
 	return &ExitError{Code: ExitChanges, Quiet: true, Err: fmt.Errorf("changes to apply: %s", shared.PlanSummary(p))}
 }

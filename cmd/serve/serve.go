@@ -51,6 +51,9 @@ type Options struct {
 	// how often requests past their deadline are expired.
 	DispatchInterval time.Duration
 	SweepInterval    time.Duration
+	// ReminderDays are the days before a means expires at which its
+	// manager is reminded.
+	ReminderDays []int
 	// Listening, when set, is told the address once the server listens
 	// (tests listen on port 0).
 	Listening func(addr string)
@@ -110,7 +113,8 @@ accepting requests and lets those in flight finish.`,
 	fl.DurationVar(&opts.WriteTimeout, "write-timeout", 10*time.Minute, "time to write a response")
 	fl.DurationVar(&opts.IdleTimeout, "idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	fl.DurationVar(&opts.DispatchInterval, "dispatch-interval", 2*time.Second, "how often the outbox (email, SMS, identification requests) is delivered")
-	fl.DurationVar(&opts.SweepInterval, "sweep-interval", time.Minute, "how often requests past their deadline are expired")
+	fl.DurationVar(&opts.SweepInterval, "sweep-interval", time.Minute, "how often requests past their deadline are expired, and means reminders queued")
+	fl.IntSliceVar(&opts.ReminderDays, "reminder-days", []int{60, 14}, "remind the manager this many `days` before a means expires (a list; one email per threshold)")
 	fl.DurationVar(&opts.ShutdownGrace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on shutdown")
 	return cmd
 }
@@ -181,7 +185,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}()
 	go func() {
 		defer wg.Done()
-		sweep(ctx, svc, opts.SweepInterval, logger)
+		sweep(ctx, svc, opts.SweepInterval, opts.ReminderDays, logger)
 	}()
 	defer wg.Wait()
 
@@ -235,10 +239,11 @@ func Run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-// sweep expires requests past their deadline every interval until ctx ends.
+// sweep expires requests past their deadline, records means past their end
+// and queues the reminders before it, every interval until ctx ends.
 // Replicas may sweep at once: a user is only moved while still in its old
-// state.
-func sweep(ctx context.Context, svc cmdutil.Local, interval time.Duration, logger *slog.Logger) {
+// state, and each reminder is claimed once.
+func sweep(ctx context.Context, svc cmdutil.Local, interval time.Duration, reminderDays []int, logger *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -246,6 +251,11 @@ func sweep(ctx context.Context, svc cmdutil.Local, interval time.Duration, logge
 			logger.Error("expiring requests past their deadline", "err", err)
 		} else if n > 0 {
 			logger.Info("expired requests past their deadline", "count", n)
+		}
+		if expired, reminded, err := svc.SweepMeans(ctx, reminderDays); err != nil && ctx.Err() == nil {
+			logger.Error("sweeping issued means", "err", err)
+		} else if expired+reminded > 0 {
+			logger.Info("swept issued means", "expired", expired, "reminded", reminded)
 		}
 		select {
 		case <-ctx.Done():

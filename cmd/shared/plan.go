@@ -36,11 +36,19 @@ func PlanSummary(p *manifest.Plan) string {
 	if p.Conflicting > 0 {
 		parts = append(parts, fmt.Sprintf("%d conflicting", p.Conflicting))
 	}
-	of := fmt.Sprintf("%d users", len(p.Users))
-	if len(p.Users) == 1 {
+	named := len(p.Users) - p.Withdraw
+	of := fmt.Sprintf("%d users", named)
+	if named == 1 {
 		of = "1 user"
 	}
-	return fmt.Sprintf("%s (of %s)", strings.Join(parts, ", "), of)
+	summary := fmt.Sprintf("%s (of %s)", strings.Join(parts, ", "), of)
+	switch {
+	case p.Withdraw > 0 && p.Prune:
+		summary += fmt.Sprintf("; %d to withdraw (leavers: an active means the manifest does not name)", p.Withdraw)
+	case p.Withdraw > 0:
+		summary += fmt.Sprintf("; %d leavers hold an active means the manifest does not name (--prune withdraws them)", p.Withdraw)
+	}
+	return summary
 }
 
 // PrintPlan shows a plan: the application it would make, each user's action
@@ -82,6 +90,11 @@ func PrintPlan(ios *output.IOStreams, o *cmdutil.OutputFlags, p *manifest.Plan) 
 			detail = fmt.Sprintf("application %d, %s", u.ApplicationID, u.State)
 		case manifest.ActionConflicting:
 			detail = strings.Join(u.Conflicts, "; ")
+		case manifest.ActionWithdraw:
+			detail = fmt.Sprintf("means %d, application %d", u.MeansID, u.ApplicationID)
+			if !p.Prune {
+				detail += "; kept without --prune"
+			}
 		}
 		t.AddRow(string(u.Action), u.Email, u.FirstName+" "+u.LastName, detail)
 	}
