@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//	go run ./internal/security/vulndb -src DIR -out DIR [-modified RFC3339]
+//	go run ./tools/vulndb -src DIR -out DIR [-modified RFC3339]
 //
 // -modified stands in for entries whose modified time is zero (the
 // repository's files leave it to the deployed database). build.sh beside

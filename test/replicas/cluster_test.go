@@ -58,7 +58,8 @@ func reconiBinary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "reconi")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		// -s -w as a release is linked, which also links faster.
+		cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", binPath, ".")
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -69,6 +70,15 @@ func reconiBinary(t testing.TB) string {
 		t.Fatal(buildErr)
 	}
 	return binPath
+}
+
+// brief returns n, or under go test -short the smaller m: the same checks
+// on fewer rows, rounds or messages (go test ./... and CI run n).
+func brief(n, m int) int {
+	if testing.Short() {
+		return m
+	}
+	return n
 }
 
 const (

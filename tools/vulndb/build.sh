@@ -3,9 +3,9 @@
 # no network but the Go module proxy, which serves the data as the module
 # golang.org/x/vulndb (its data/osv/*.json) and the tool as golang.org/x/vuln.
 #
-#   internal/security/vulndb/build.sh            # build, then govulncheck ./...
-#   VULNDB_SRC=/mirror/osv internal/security/vulndb/build.sh   # entries from a mirror instead
-#   VULNDB_OUT=/srv/vulndb internal/security/vulndb/build.sh -show verbose
+#   tools/vulndb/build.sh            # build, then govulncheck ./...
+#   VULNDB_SRC=/mirror/osv tools/vulndb/build.sh   # entries from a mirror instead
+#   VULNDB_OUT=/srv/vulndb tools/vulndb/build.sh -show verbose
 #
 # Environment: VULNDB_VERSION (default latest) and GOVULNCHECK_VERSION
 # (default v1.9.0) pin what is fetched; VULNDB_SRC is a folder of OSV
@@ -13,7 +13,7 @@
 # goes (default a temporary folder). Arguments go to govulncheck. The exit
 # status is govulncheck's: 3 when the code calls a vulnerable symbol.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../.."
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 vulndb_version=${VULNDB_VERSION:-latest}
 govulncheck_version=${GOVULNCHECK_VERSION:-v1.9.0}
@@ -36,7 +36,7 @@ if [ -z "$src" ]; then
   echo "vulnerability data: golang.org/x/vulndb@$version" >&2
 fi
 
-go run ./internal/security/vulndb -src "$src" -out "$out" "${modified[@]}"
+go run ./tools/vulndb -src "$src" -out "$out" "${modified[@]}"
 echo "database: $out" >&2
 # Installed, not run with go run, so that its exit status comes through.
 bin=$(mktemp -d)

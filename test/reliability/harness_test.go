@@ -48,7 +48,8 @@ func testMain(m *testing.M) int {
 	defer cancel()
 	// The binary people run: the module's main package, built as a release
 	// is (no cgo).
-	build := exec.CommandContext(ctx, gobin, "build", "-o", reconiBin, "github.com/reconi/reconi")
+	// -s -w as a release is linked, which also links faster.
+	build := exec.CommandContext(ctx, gobin, "build", "-ldflags=-s -w", "-o", reconiBin, "github.com/reconi/reconi")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "reliability: building reconi: %v\n%s", err, out)
@@ -57,8 +58,8 @@ func testMain(m *testing.M) int {
 	return m.Run()
 }
 
-// size holds what a test run does: the full sizes of the issue, or the
-// short ones CI runs.
+// size holds what a test run does: the brief sizes of go test -short, the
+// default ones of go test ./... (and CI), or the full sizes of the issue.
 type size struct {
 	Name string
 	// Kills is how many SIGKILLs each crash test delivers.
@@ -67,36 +68,49 @@ type size struct {
 	ImportRows int
 	// ApplyUsers is the draft the apply crash test kills.
 	ApplyUsers int
-	// ConcurrentRows is what each of the eight importing processes imports.
+	// Processes is how many reconi processes work on one SQLite file at
+	// once in the concurrency tests.
+	Processes int
+	// ConcurrentRows is what each of the importing processes imports.
 	ConcurrentRows int
-	// ConcurrentApplyUsers is the size of each of the eight drafts applied at
+	// ConcurrentApplyUsers is the size of each of the drafts applied at
 	// once.
 	ConcurrentApplyUsers int
 	// LoadDuration is how long the load test runs.
 	LoadDuration time.Duration
+	// DisconnectApps is how many applications the client-disconnect test
+	// lists while hanging up, DisconnectRequests how many requests it sends.
+	DisconnectApps, DisconnectRequests int
 }
 
 var (
 	fullSize = size{Name: "full", Kills: 20, ImportRows: 100_000, ApplyUsers: 20_000,
-		ConcurrentRows: 50_000, ConcurrentApplyUsers: 2_500, LoadDuration: 60 * time.Second}
-	shortSize = size{Name: "short", Kills: 20, ImportRows: 10_000, ApplyUsers: 2_000,
-		ConcurrentRows: 5_000, ConcurrentApplyUsers: 250, LoadDuration: 10 * time.Second}
+		Processes: 8, ConcurrentRows: 50_000, ConcurrentApplyUsers: 2_500, LoadDuration: 60 * time.Second,
+		DisconnectApps: 1000, DisconnectRequests: 60}
+	defaultSize = size{Name: "default", Kills: 20, ImportRows: 10_000, ApplyUsers: 2_000,
+		Processes: 8, ConcurrentRows: 5_000, ConcurrentApplyUsers: 250, LoadDuration: 10 * time.Second,
+		DisconnectApps: 1000, DisconnectRequests: 60}
+	// briefSize keeps every check and every kind of moment (kills before
+	// and after the commit, processes at once on one file, load then
+	// SIGTERM), with fewer kills, processes, rows and seconds.
+	briefSize = size{Name: "brief", Kills: 6, ImportRows: 2_000, ApplyUsers: 300,
+		Processes: 4, ConcurrentRows: 1_000, ConcurrentApplyUsers: 40, LoadDuration: 2 * time.Second,
+		DisconnectApps: 300, DisconnectRequests: 30}
 )
 
-// sizes says which sizes this run uses. The short ones are the default, so
-// that go test ./... (and CI) stays within minutes on two cores;
-// RECONI_RELIABILITY_SHORT=0 asks for the full sizes of the issue, which
-// take about ten minutes (run them with go test -timeout 30m). go test
-// -short is always short.
+// sizes says which sizes this run uses: go test -short the brief ones (a
+// developer's quick run); go test ./... (and CI) the default ones, within
+// minutes on two cores; RECONI_RELIABILITY_SHORT=0 the full sizes of the
+// issue, which take 4-6 minutes (run them with go test -timeout 30m).
 func sizes() size {
 	if testing.Short() {
-		return shortSize
+		return briefSize
 	}
 	switch strings.ToLower(os.Getenv("RECONI_RELIABILITY_SHORT")) {
 	case "0", "false", "no":
 		return fullSize
 	}
-	return shortSize
+	return defaultSize
 }
 
 // newRand returns the test's random source and logs its seed:

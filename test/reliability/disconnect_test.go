@@ -20,11 +20,12 @@ func TestClientDisconnect(t *testing.T) {
 	e := newEnv(t)
 	srv := startServe(t, e)
 	c := newLoadClient(srv)
-	// Enough applications that listing them takes tens of milliseconds.
-	c.seed(t, 1000, 1)
+	// Enough applications that listing them takes (tens of) milliseconds.
+	sz := sizes()
+	c.seed(t, sz.DisconnectApps, 1)
 	rnd, _ := newRand(t)
 
-	const requests = 60
+	requests := sz.DisconnectRequests
 	hungUp := 0
 	for range requests {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(1+rnd.IntN(30))*time.Millisecond)

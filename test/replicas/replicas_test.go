@@ -148,7 +148,7 @@ func testConcurrentApplies(c *cluster) {
 	t := c.t
 	// service.Submit locks the draft before it looks at the key, so the
 	// second of two concurrent submits sees the first one's result.
-	for round := range 4 {
+	for round := range brief(4, 2) {
 		id, _ := c.draft(c.replicas[round%2], 2)
 		key := fmt.Sprintf("pipeline-run-%d", id)
 		var wg sync.WaitGroup
@@ -259,9 +259,10 @@ type errorBody struct {
 func testConcurrentImports(c *cluster) {
 	t := c.t
 	r0, r1 := c.replicas[0], c.replicas[1]
-	// Files of about 300 KB, of which the first 128 KiB arrive before
-	// the upload stalls.
-	const n, heldBytes = 5000, 128 << 10
+	// Files of about 300 KB (-short: 180 KB), of which the first 128 KiB
+	// arrive before the upload stalls.
+	const heldBytes = 128 << 10
+	n := brief(5000, 3000)
 
 	// Two different files. The one on r0 is still uploading (held after
 	// 128 KiB) when the one on r1 arrives and has to wait for it.
@@ -389,7 +390,7 @@ func testOutboxOnce(c *cluster) {
 	// rare here; storetest's ClaimMessagesNeverTwice makes them many.)
 	c.smtp.Delay(5 * time.Millisecond)
 	defer c.smtp.Delay(0)
-	const n = 200
+	n := brief(200, 100) // 10 (5) batches of 20 to share
 	id, emails := c.draft(r0, n)
 	c.submit(r1, id, map[string]any{"notify_email": "manager@org-a.example"})
 	c.delivered(id)
@@ -586,8 +587,9 @@ func testCodeAttempts(c *cluster) {
 // once, by one of them.
 func testExpiry(c *cluster) {
 	// More than one sweep batch (500) each time.
-	c.expireAll(1200, false)
-	c.expireAll(1200, true)
+	n := brief(1200, 600)
+	c.expireAll(n, false)
+	c.expireAll(n, true)
 }
 
 func (c *cluster) expireAll(n int, reads bool) {

@@ -12,9 +12,6 @@ import (
 	"time"
 )
 
-// processes is how many reconi processes work on one SQLite file at once.
-const processes = 8
-
 // runAll starts every command at once, waits for all (each within
 // timeout) and fails the test unless each exited 0 without "database is
 // locked". It returns the wall time of the whole batch and the slowest
@@ -66,12 +63,12 @@ func (e *env) runNoFatal(timeout time.Duration, args ...string) result {
 	return finished(args, cmd, stdout, stderr, time.Since(start))
 }
 
-// TestConcurrentImports runs eight `reconi users import` processes on one
+// TestConcurrentImports runs eight (-short: four) `reconi users import` processes on one
 // SQLite file at once, first into eight drafts, then into one draft with
 // disjoint users: every one must succeed, and every row must be there.
 func TestConcurrentImports(t *testing.T) {
 	sz := sizes()
-	n := sz.ConcurrentRows
+	n, processes := sz.ConcurrentRows, sz.Processes
 	e := newEnv(t)
 	csvs := make([]string, processes)
 	for i := range csvs {
@@ -129,11 +126,11 @@ func TestConcurrentImports(t *testing.T) {
 	})
 }
 
-// TestConcurrentApply runs eight `reconi apply` on eight drafts of one
+// TestConcurrentApply runs eight (-short: four) `reconi apply` on as many drafts of one
 // SQLite file at once: each must submit its draft whole.
 func TestConcurrentApply(t *testing.T) {
 	sz := sizes()
-	m := sz.ConcurrentApplyUsers
+	m, processes := sz.ConcurrentApplyUsers, sz.Processes
 	e := newEnv(t)
 	drafts := make([]int64, processes)
 	for i := range drafts {
