@@ -3,14 +3,11 @@ package apply
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/internal/progress"
 	"github.com/reconi/reconi/cmd/shared"
-	"github.com/reconi/reconi/internal/csvio"
 	"github.com/reconi/reconi/internal/manifest"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
@@ -150,32 +147,27 @@ func submitNew(ctx context.Context, opts *Options, b reconi.Backend, m *manifest
 	return sub, nil
 }
 
-// errImportEnded stops the CSV writer when the import stops reading.
-var errImportEnded = errors.New("the import ended")
-
-// importUsers adds users to the draft in one ImportUsers request, all or
-// nothing, streaming them as the importer's CSV through a pipe so that a
-// large manifest is never held twice in memory.
+// importUsers adds users to the draft in one ImportUserRows request, all
+// or nothing. The rows are made from the manifest's users as they are sent,
+// so a large manifest is never held twice in memory; a bad row's error
+// names its place in the manifest (or its users file).
 func importUsers(ctx context.Context, ios *output.IOStreams, b reconi.Backend, draftID int64, users []manifest.User) error {
 	bar := progress.Count(ios, len(users), "Adding users")
 	defer bar.Done()
-	pr, pw := io.Pipe()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w := csvio.NewWriter(pw)
-		for _, u := range users {
-			if err := w.Write(u.Reconi()); err != nil {
-				pw.CloseWithError(err)
+	// A retry ranges over the rows again; the bar counts the first pass.
+	sent := 0
+	rows := func(yield func(reconi.UserRow, error) bool) {
+		for i, u := range users {
+			if !yield(u.Row(), nil) {
 				return
 			}
-			bar.Add(1)
+			if i >= sent {
+				sent++
+				bar.Add(1)
+			}
 		}
-		pw.CloseWithError(w.Flush())
-	}()
-	res, err := b.ImportUsers(ctx, draftID, pr, reconi.ImportOptions{})
-	pr.CloseWithError(errImportEnded)
-	<-done
+	}
+	res, err := b.ImportUserRows(ctx, draftID, rows, reconi.ImportOptions{})
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,16 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	if res.Added != 1 {
 		t.Errorf("import %+v", res)
 	}
+	// A manifest's rows go to the same route as JSON lines; a dry run, so
+	// that the draft stays as the rest of the flow expects.
+	more := e.newUser(false)
+	res, err = mgr.ImportUserRows(ctx, a.ID, func(yield func(reconi.UserRow, error) bool) {
+		yield(reconi.UserRow{NewUser: more, Source: "onboarding.yaml:9"}, nil)
+	}, reconi.ImportOptions{DryRun: true})
+	must(err)
+	if res.Rows != 1 || !res.DryRun {
+		t.Errorf("import of rows %+v", res)
+	}
 	must(mgr.RemoveUser(ctx, a.ID, users[3].Email))
 	us, err := mgr.Users(ctx, reconi.UserFilter{ApplicationID: a.ID})
 	must(err)

@@ -339,6 +339,7 @@ var requestTypes = map[string]any{
 	"NewOrganization":  reconi.NewOrganization{},
 	"NewDraft":         reconi.NewDraft{},
 	"NewUser":          reconi.NewUser{},
+	"UserRow":          reconi.UserRow{},
 	"PermissionsInput": reconi.PermissionsInput{},
 	"Submission":       reconi.Submission{},
 	"Withdrawal":       reconi.Withdrawal{},
@@ -358,6 +359,12 @@ func jsonFields(t reflect.Type) (names []string, always []string) {
 		}
 		tag := f.Tag.Get("json")
 		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			// An embedded struct's fields are the outer struct's.
+			n, a := jsonFields(f.Type)
+			names, always = append(names, n...), append(always, a...)
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")

@@ -55,10 +55,12 @@ type User struct {
 	Source string
 }
 
-// Reconi returns the user as a reconi.User, for csvio.Writer.
-func (u User) Reconi() reconi.User {
-	return reconi.User{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, Phone: u.Phone,
-		DateOfBirth: u.DateOfBirth, Employed: u.Employed}
+// Row returns the user as a row of ImportUserRows, which says where the
+// user was given.
+func (u User) Row() reconi.UserRow {
+	employed := u.Employed
+	return reconi.UserRow{Source: u.Source, NewUser: reconi.NewUser{FirstName: u.FirstName, LastName: u.LastName,
+		Email: u.Email, Phone: u.Phone, DateOfBirth: string(u.DateOfBirth), Employed: &employed}}
 }
 
 // Scope describes the manifest's permissions as an application holds them.

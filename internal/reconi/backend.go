@@ -28,6 +28,9 @@ type Backend interface {
 	// ImportUsers reads CSV from r (any common spreadsheet dialect) and adds
 	// every row, or none when any row is bad.
 	ImportUsers(ctx context.Context, appID int64, r io.Reader, opt ImportOptions) (*ImportResult, error)
+	// ImportUserRows adds users already split into fields (a manifest's),
+	// checked row by row like ImportUsers' and all or none in the same way.
+	ImportUserRows(ctx context.Context, appID int64, rows UserRows, opt ImportOptions) (*ImportResult, error)
 	RemoveUser(ctx context.Context, appID int64, email string) error
 	Users(ctx context.Context, f UserFilter) ([]User, error)
 	SetPermissions(ctx context.Context, appID int64, in PermissionsInput) (*Application, error)

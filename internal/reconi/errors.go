@@ -36,13 +36,20 @@ type Error struct {
 // RowError names one problem in one row of a bulk input: the line it was on
 // (1 is the header of a CSV file), the field, and what is allowed.
 type RowError struct {
-	Line    int    `json:"line"`
+	Line int `json:"line"`
+	// Source is where the row was written, when its input said so
+	// (UserRow.Source): "onboarding.yaml:12". It names the place better
+	// than Line, which counts the rows as they were sent.
+	Source  string `json:"source,omitempty"`
 	Field   string `json:"field"`
 	Value   string `json:"value,omitempty"`
 	Message string `json:"message"`
 }
 
 func (e RowError) String() string {
+	if e.Source != "" {
+		return fmt.Sprintf("%s: %s: %s", e.Source, e.Field, e.Message)
+	}
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.Field, e.Message)
 	}

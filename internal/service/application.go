@@ -148,6 +148,12 @@ func (s *Service) draft(ctx context.Context, tx store.Tx, id int64) (*reconi.App
 	if err := tx.LockApplication(id); err != nil {
 		return nil, err
 	}
+	return s.unlockedDraft(ctx, tx, id)
+}
+
+// unlockedDraft checks, without locking it, that an application is a draft
+// the actor may change: an import asks before it reads a long upload.
+func (s *Service) unlockedDraft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
 	a, err := s.app(ctx, tx, id)
 	if err != nil {
 		return nil, err

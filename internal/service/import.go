@@ -1,12 +1,14 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"runtime"
-	"strconv"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -19,17 +21,43 @@ import (
 // MaxRowErrors is how many bad rows an import lists; the rest are counted.
 const MaxRowErrors = 1000
 
+// rowInput is one row as read, before it is checked.
+type rowInput struct {
+	line   int
+	source string
+	fields reconi.UserFields
+	// errs holds, for a row the reader could not split into fields (a
+	// stray quote, a value past the last column), what was wrong with it.
+	errs []reconi.RowError
+}
+
+// nextRow returns the next row of an input, or io.EOF after the last.
+type nextRow func() (rowInput, error)
+
 // importBatch is a slice of rows validated together. Batches travel to the
-// validators and, in file order, to the writer, so memory stays bounded by
-// the number of batches in flight whatever the size of the file.
+// validators and, in input order, to the spool, so memory stays bounded by
+// the number of batches in flight whatever the size of the input.
 type importBatch struct {
-	rows []csvio.Row
-	// parseErrs holds, for a row the CSV reader could not split into fields
-	// (stray quote, value past the last column), what was wrong with it.
-	parseErrs map[int][]reconi.RowError
-	users     []reconi.User
-	errs      [][]reconi.RowError
-	done      chan struct{}
+	rows  []rowInput
+	users []reconi.User
+	errs  [][]reconi.RowError
+	done  chan struct{}
+}
+
+// checkedBatch is a batch once checked, as the spool keeps it: each row's
+// line, source (Sources is nil when no row has one), user and problems.
+type checkedBatch struct {
+	Lines   []int
+	Sources []string
+	Users   []reconi.User
+	Errs    [][]reconi.RowError
+}
+
+func (b *checkedBatch) source(i int) string {
+	if b.Sources == nil {
+		return ""
+	}
+	return b.Sources[i]
 }
 
 const (
@@ -40,9 +68,27 @@ const (
 // errDryRun rolls back a dry run's transaction after every check passed.
 var errDryRun = errors.New("dry run")
 
+// importInput says what an import reads, for its messages.
+type importInput struct {
+	// from ends the history's "N users imported".
+	from string
+	// emptyField and emptyMessage make the error of an input without rows.
+	emptyField, emptyMessage string
+	// dupLine says where else in the input an email was: "line 2 of this file".
+	dupLine string
+}
+
+var (
+	csvInput = importInput{from: " from CSV", emptyField: "file", emptyMessage: "has a header but no rows: nothing to import",
+		dupLine: "line %d of this file"}
+	rowsInput = importInput{emptyField: "users", emptyMessage: "none were given: nothing to import",
+		dupLine: "row %d of this import"}
+)
+
 // ImportUsers adds the users of a CSV file to a draft, all or nothing (wizard
-// step 7, CSV upload). Rows are validated in parallel, in batches, and
-// inserted in file order inside one transaction; every bad row is reported
+// step 7, CSV upload). Rows are validated in parallel, in batches, into a
+// spool file, and then inserted in file order inside one transaction, which
+// a slow upload therefore does not keep open; every bad row is reported
 // (up to MaxRowErrors) and any bad row rolls everything back. A dry run does
 // the same work and always rolls back, so it finds exactly what a real
 // import would, duplicates with the draft included.
@@ -52,6 +98,85 @@ func (s *Service) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt
 		return nil, wrap(err)
 	}
 	res := &reconi.ImportResult{DryRun: opt.DryRun, IgnoredColumns: cr.Ignored()}
+	return s.importRows(ctx, appID, csvRows(cr), csvInput, opt, res)
+}
+
+// csvRows reads the rows of cr. A malformed row is reported, and the
+// reading goes on, so that every bad row is listed at once.
+func csvRows(cr *csvio.Reader) nextRow {
+	return func() (rowInput, error) {
+		row, err := cr.Next()
+		var rowErr *reconi.Error
+		if errors.As(err, &rowErr) && len(rowErr.Rows) > 0 {
+			return rowInput{line: rowErr.Rows[0].Line, errs: rowErr.Rows}, nil
+		}
+		if err != nil {
+			return rowInput{}, err
+		}
+		return rowInput{line: row.Line, fields: reconi.UserFields{FirstName: row.FirstName, LastName: row.LastName,
+			Email: row.Email, Phone: row.Phone, DateOfBirth: row.DateOfBirth, Employed: row.Employed}}, nil
+	}
+}
+
+// ImportUserRows adds users given as rows of fields, such as a manifest's,
+// with the rules and the all-or-nothing of ImportUsers. Rows are numbered
+// from 1 in the order given; a row's errors also carry its Source.
+func (s *Service) ImportUserRows(ctx context.Context, appID int64, rows reconi.UserRows, opt reconi.ImportOptions) (*reconi.ImportResult, error) {
+	if rows == nil {
+		rows = func(func(reconi.UserRow, error) bool) {}
+	}
+	next, stop := iter.Pull2(rows)
+	defer stop()
+	n := 0
+	read := func() (rowInput, error) {
+		row, err, ok := next()
+		if !ok {
+			return rowInput{}, io.EOF
+		}
+		n++
+		in := rowInput{line: n, source: row.Source}
+		var rowErr *reconi.Error
+		if errors.As(err, &rowErr) && len(rowErr.Rows) > 0 {
+			in.errs = slices.Clone(rowErr.Rows)
+			for i := range in.errs {
+				in.errs[i].Line = cmp.Or(in.errs[i].Line, n)
+				in.errs[i].Source = cmp.Or(in.errs[i].Source, row.Source)
+			}
+			return in, nil
+		}
+		if err != nil {
+			return rowInput{}, err
+		}
+		in.fields = reconi.UserFields{FirstName: row.FirstName, LastName: row.LastName, Email: row.Email,
+			Phone: row.Phone, DateOfBirth: row.DateOfBirth, Employed: employedText(row.Employed)}
+		return in, nil
+	}
+	return s.importRows(ctx, appID, read, rowsInput, opt, &reconi.ImportResult{DryRun: opt.DryRun})
+}
+
+// importRows checks every row of an input into a spool file, then writes
+// them in one transaction. Receiving and checking, however long a slow
+// client makes them, happen before the write lock is taken.
+func (s *Service) importRows(ctx context.Context, appID int64, next nextRow, in importInput, opt reconi.ImportOptions, res *reconi.ImportResult) (*reconi.ImportResult, error) {
+	// A draft that cannot take the rows fails before they are read.
+	if err := s.view(ctx, func(tx store.Tx) error {
+		_, err := s.unlockedDraft(ctx, tx, appID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	sp, err := s.newSpool()
+	if err != nil {
+		return nil, err
+	}
+	defer sp.close()
+	now := s.now()
+	if err := s.validateRows(ctx, next, now, func(b *importBatch) error { return sp.write(b.checked()) }); err != nil {
+		return nil, wrap(err)
+	}
+	if err := sp.rewind(); err != nil {
+		return nil, wrap(err)
+	}
 	err = s.update(ctx, func(tx store.Tx) error {
 		a, err := s.draft(ctx, tx, appID)
 		if err != nil {
@@ -61,10 +186,19 @@ func (s *Service) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt
 		if err != nil {
 			return err
 		}
-		run := &importRun{s: s, tx: tx, app: a, before: before, now: s.now(), res: res,
+		run := &importRun{s: s, tx: tx, app: a, in: in, before: before, now: now, res: res,
 			bad: &reconi.Error{Kind: reconi.KindInvalid}, insert: make([]store.UserRow, 0, importBatchSize)}
-		if err := s.validateRows(ctx, cr, run.now, run.write); err != nil {
-			return err
+		for {
+			b, err := sp.read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("reading the import's spool: %w", err)
+			}
+			if err := run.write(b); err != nil {
+				return err
+			}
 		}
 		return run.finish(ctx, opt.DryRun)
 	})
@@ -83,6 +217,7 @@ type importRun struct {
 	s   *Service
 	tx  store.Tx
 	app *reconi.Application
+	in  importInput
 	// before is the highest user ID before the import began.
 	before  int64
 	now     time.Time
@@ -105,19 +240,19 @@ func (run *importRun) report(rows ...reconi.RowError) {
 }
 
 // write inserts a validated batch and tallies its rows.
-func (run *importRun) write(b *importBatch) error {
+func (run *importRun) write(b *checkedBatch) error {
 	// Every row with a usable email is inserted, valid or not, so
 	// that duplicates further down are found (also of a bad row);
 	// the rollback undoes them all. One call per batch: on
 	// PostgreSQL a round trip per row would dominate.
 	run.insert = run.insert[:0]
-	for i := range b.rows {
-		u := &b.users[i]
+	for i := range b.Users {
+		u := &b.Users[i]
 		if u.Email == "" {
 			continue
 		}
 		u.ApplicationID, u.State, u.UpdatedAt = run.app.ID, reconi.UserDraft, run.now.UTC()
-		run.insert = append(run.insert, store.UserRow{User: u, Line: b.rows[i].Line})
+		run.insert = append(run.insert, store.UserRow{User: u, Line: b.Lines[i]})
 	}
 	added, err := run.tx.InsertUsers(run.app.ID, run.insert)
 	if err != nil {
@@ -129,15 +264,15 @@ func (run *importRun) write(b *importBatch) error {
 // tally counts the rows of a written batch, and reports its bad rows and
 // those the database refused as duplicates; added is InsertUsers' answer
 // for the rows with an email.
-func (run *importRun) tally(b *importBatch, added []bool) error {
+func (run *importRun) tally(b *checkedBatch, added []bool) error {
 	next := 0 // the next row of insert, and of added
-	for i := range b.rows {
+	for i := range b.Users {
 		run.res.Rows++
-		u := &b.users[i]
-		invalid := len(b.errs[i]) > 0
+		u := &b.Users[i]
+		invalid := len(b.Errs[i]) > 0
 		if invalid {
 			run.badRows++
-			run.report(b.errs[i]...)
+			run.report(b.Errs[i]...)
 		}
 		if u.Email == "" {
 			continue
@@ -154,11 +289,11 @@ func (run *importRun) tally(b *importBatch, added []bool) error {
 			msg := "duplicate email"
 			if len(run.bad.Rows) < MaxRowErrors {
 				var err error
-				if msg, err = run.s.duplicate(run.tx, run.app.ID, u.Email, run.before); err != nil {
+				if msg, err = run.s.duplicate(run.tx, run.app.ID, u.Email, run.before, run.in.dupLine); err != nil {
 					return err
 				}
 			}
-			run.report(reconi.RowError{Line: b.rows[i].Line, Field: "email", Value: u.Email, Message: msg})
+			run.report(reconi.RowError{Line: b.Lines[i], Source: b.source(i), Field: "email", Value: u.Email, Message: msg})
 			continue
 		}
 		if !invalid {
@@ -177,10 +312,10 @@ func (run *importRun) finish(ctx context.Context, dryRun bool) error {
 		return run.bad
 	}
 	if run.res.Rows == 0 {
-		return reconi.Invalid("file", "has a header but no rows: nothing to import")
+		return reconi.Invalid(run.in.emptyField, "%s", run.in.emptyMessage)
 	}
 	if err := run.tx.InsertEvent(&reconi.Event{ApplicationID: run.app.ID, From: string(reconi.AppDraft), To: string(reconi.AppDraft),
-		Actor: actorName(ctx), Reason: fmt.Sprintf("%d users imported from CSV", run.res.Added), At: run.now.UTC()}); err != nil {
+		Actor: actorName(ctx), Reason: fmt.Sprintf("%d users imported%s", run.res.Added, run.in.from), At: run.now.UTC()}); err != nil {
 		return err
 	}
 	if dryRun {
@@ -190,21 +325,22 @@ func (run *importRun) finish(ctx context.Context, dryRun bool) error {
 }
 
 // duplicate explains why email could not be inserted: an earlier line of the
-// same file (a user with an ID above before), or a user already in the draft.
-func (s *Service) duplicate(tx store.Tx, appID int64, email string, before int64) (string, error) {
+// same input (a user with an ID above before; dupLine says "line %d of this
+// file"), or a user already in the draft.
+func (s *Service) duplicate(tx store.Tx, appID int64, email string, before int64, dupLine string) (string, error) {
 	u, err := tx.UserByEmail(appID, email)
 	if err != nil || u == nil {
 		return "duplicate email", err
 	}
 	if u.ID > before {
-		return "duplicate email: also on line " + strconv.Itoa(u.ImportLine) + " of this file", nil
+		return "duplicate email: also on " + fmt.Sprintf(dupLine, u.ImportLine), nil
 	}
 	return fmt.Sprintf("%s is already a user of draft %d", u.Email, appID), nil
 }
 
-// validateRows reads cr and validates its rows on every core, handing each
-// batch to fn in file order.
-func (s *Service) validateRows(ctx context.Context, cr *csvio.Reader, now time.Time, fn func(*importBatch) error) error {
+// validateRows reads the rows of next and validates them on every core,
+// handing each batch to fn in input order.
+func (s *Service) validateRows(ctx context.Context, next nextRow, now time.Time, fn func(*importBatch) error) error {
 	g, ctx := errgroup.WithContext(ctx)
 	work := make(chan *importBatch, batchesInFlight)
 	ordered := make(chan *importBatch, batchesInFlight)
@@ -213,7 +349,7 @@ func (s *Service) validateRows(ctx context.Context, cr *csvio.Reader, now time.T
 		defer close(work)
 		defer close(ordered)
 		for {
-			b, readErr := readBatch(cr)
+			b, readErr := readBatch(next)
 			if len(b.rows) > 0 {
 				for _, ch := range []chan *importBatch{work, ordered} {
 					select {
@@ -240,7 +376,7 @@ func (s *Service) validateRows(ctx context.Context, cr *csvio.Reader, now time.T
 			return nil
 		})
 	}
-	g.Go(func() error { // writer, in file order
+	g.Go(func() error { // writer, in input order
 		for b := range ordered {
 			select {
 			case <-b.done:
@@ -256,25 +392,14 @@ func (s *Service) validateRows(ctx context.Context, cr *csvio.Reader, now time.T
 	return g.Wait()
 }
 
-// readBatch reads the next importBatchSize rows of cr, or what is left. The
-// batch holds the rows read before an error that ends the file.
-func readBatch(cr *csvio.Reader) (*importBatch, error) {
-	b := &importBatch{rows: make([]csvio.Row, 0, importBatchSize), done: make(chan struct{})}
+// readBatch reads the next importBatchSize rows, or what is left. The batch
+// holds the rows read before an error that ends the input.
+func readBatch(next nextRow) (*importBatch, error) {
+	b := &importBatch{rows: make([]rowInput, 0, importBatchSize), done: make(chan struct{})}
 	for len(b.rows) < importBatchSize {
-		row, err := cr.Next()
+		row, err := next()
 		if err == io.EOF {
 			break
-		}
-		var rowErr *reconi.Error
-		if errors.As(err, &rowErr) && len(rowErr.Rows) > 0 {
-			// A malformed row: report it and read on, so every
-			// bad row is listed at once.
-			if b.parseErrs == nil {
-				b.parseErrs = map[int][]reconi.RowError{}
-			}
-			b.parseErrs[len(b.rows)] = rowErr.Rows
-			b.rows = append(b.rows, csvio.Row{Line: rowErr.Rows[0].Line})
-			continue
 		}
 		if err != nil {
 			return b, err
@@ -290,15 +415,29 @@ func validateBatch(b *importBatch, now time.Time) {
 	b.users = make([]reconi.User, len(b.rows))
 	b.errs = make([][]reconi.RowError, len(b.rows))
 	for i, row := range b.rows {
-		if pe, ok := b.parseErrs[i]; ok {
-			b.errs[i] = pe
+		if row.errs != nil {
+			b.errs[i] = row.errs
 			continue
 		}
-		b.users[i], b.errs[i] = reconi.ParseUser(reconi.UserFields{FirstName: row.FirstName, LastName: row.LastName,
-			Email: row.Email, Phone: row.Phone, DateOfBirth: row.DateOfBirth, Employed: row.Employed}, now)
+		b.users[i], b.errs[i] = reconi.ParseUser(row.fields, now)
 		for j := range b.errs[i] {
-			b.errs[i][j].Line = row.Line
+			b.errs[i][j].Line, b.errs[i][j].Source = row.line, row.source
 		}
 	}
 	close(b.done)
+}
+
+// checked returns b as the spool keeps it.
+func (b *importBatch) checked() *checkedBatch {
+	c := &checkedBatch{Lines: make([]int, len(b.rows)), Users: b.users, Errs: b.errs}
+	for i, row := range b.rows {
+		c.Lines[i] = row.line
+		if row.source != "" {
+			if c.Sources == nil {
+				c.Sources = make([]string, len(b.rows))
+			}
+			c.Sources[i] = row.source
+		}
+	}
+	return c
 }

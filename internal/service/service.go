@@ -31,6 +31,9 @@ type Service struct {
 	now   func() time.Time
 	terms reconi.Terms
 	us    UserSideConfig
+	// spoolDir and spoolMax place and bound imports' spool files (spool.go).
+	spoolDir string
+	spoolMax int64
 	// enqueued counts messages this process wrote to the outbox or queued
 	// again, so an embedded command delivers only when it did.
 	enqueued atomic.Int64
