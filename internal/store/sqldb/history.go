@@ -17,8 +17,17 @@ func (t *Tx) InsertEvent(e *reconi.Event) error {
 }
 
 func (t *Tx) Events(appID int64) ([]reconi.Event, error) {
+	return t.events(`application_id = $1`, appID)
+}
+
+func (t *Tx) UserEvents(userID int64) ([]reconi.Event, error) {
+	return t.events(`user_id = $1`, userID)
+}
+
+// events lists the events that match where, oldest first.
+func (t *Tx) events(where string, arg any) ([]reconi.Event, error) {
 	rows, err := t.tx.Query(`SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
-		FROM events WHERE application_id = $1 ORDER BY id`, appID)
+		FROM events WHERE `+where+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -215,26 +215,6 @@ func (t *Tx) ClaimReminders(days int, now, until time.Time, limit int) ([]reconi
 	return claimed, nil
 }
 
-func (t *Tx) UserEvents(userID int64) ([]reconi.Event, error) {
-	rows, err := t.tx.Query(`SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
-		FROM events WHERE user_id = $1 ORDER BY id`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []reconi.Event{}
-	for rows.Next() {
-		var e reconi.Event
-		var at int64
-		if err := rows.Scan(&e.ID, &e.ApplicationID, &e.UserID, &e.Email, &e.From, &e.To, &e.Actor, &e.Reason, &at); err != nil {
-			return nil, err
-		}
-		e.At = fromMicro(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
 // lockOf ends a select of means that the transaction will change: on
 // PostgreSQL it locks the means rows only (not the users and organisations
 // joined to them), skipping rows another transaction holds when skip is set;

@@ -21,6 +21,8 @@ CREATE TABLE means (
 CREATE INDEX means_kvk ON means (kvk, id);
 CREATE INDEX means_email ON means (email_key);
 CREATE INDEX means_expiry ON means (expires_at) WHERE state = 'active';
+-- One user's history, for reconi means show.
+CREATE INDEX events_user ON events (user_id) WHERE user_id IS NOT NULL;
 
 CREATE TABLE means_permissions (
     id         INTEGER PRIMARY KEY,
@@ -71,6 +73,7 @@ FROM means m JOIN applications a ON a.id = m.application_id, json_each(a.permiss
 WHERE json_extract(a.permissions, '$.direct') = 1 AND json_extract(a.permissions, '$.scope') = 'services';
 
 -- +goose Down
+DROP INDEX events_user;
 DROP TABLE means_reminders;
 DROP TABLE means_permissions;
 DROP TABLE means;
