@@ -164,7 +164,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	var (
 		cfgFile, profile string
 		noInput          bool
+		running          *cobra.Command
 	)
+	f.MayCreateDatabase = func() bool { return cmdutil.MayCreateDatabase(running) }
 	root := &cobra.Command{
 		Use:   "reconi",
 		Short: "Add eHerkenning users for your organisations from the terminal",
@@ -185,6 +187,7 @@ talks to a shared reconi server instead. The commands are the same.`,
 		SilenceUsage:  true,
 		Version:       buildinfo.Get().Summary(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			running = cmd
 			if noInput || ciEnv(f.Getenv) {
 				f.IOStreams.SetNeverPrompt(true)
 			}

@@ -129,6 +129,7 @@ progress bar on stderr when that is a terminal.`,
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

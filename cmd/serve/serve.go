@@ -112,6 +112,7 @@ accepting requests and lets those in flight finish.`,
 	fl.DurationVar(&opts.DispatchInterval, "dispatch-interval", 2*time.Second, "how often the outbox (email, SMS, identification requests) is delivered")
 	fl.DurationVar(&opts.SweepInterval, "sweep-interval", time.Minute, "how often requests past their deadline are expired")
 	fl.DurationVar(&opts.ShutdownGrace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on shutdown")
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

@@ -65,6 +65,7 @@ RECONI_ACCESSIBLE=1 asks line by line, for screen readers.`,
 			return wizardRun(cmd.Context(), opts)
 		},
 	}
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 
