@@ -137,7 +137,8 @@ func printError(ios *output.IOStreams, cmd *cobra.Command, err error) {
 		return
 	}
 	cs := ios.ColorScheme()
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Red("error:"), err)
+	// Errors quote names and values a user gave: escape what a terminal would act on.
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Red("error:"), output.Safe(err.Error()))
 	if (cmdutil.IsFlagError(err) || strings.HasPrefix(err.Error(), "unknown command ")) && cmd != nil {
 		fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}

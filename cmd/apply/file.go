@@ -71,7 +71,7 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 		if machine {
 			out = opts.IO.ErrOut
 		}
-		fmt.Fprintf(out, "\n%s (version %s)\n\n%s\n\n", terms.Title, terms.Version, terms.Text)
+		fmt.Fprintf(out, "\n%s (version %s)\n\n%s\n\n", output.Safe(terms.Title), output.Safe(terms.Version), output.Safe(terms.Text))
 		ok, err := cmdutil.Confirm(ctx, opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit %s for %d new users for %s?",
 			terms.Version, m.File, p.New, reconi.FormatCents(p.Quote.TotalCents)))
 		if err != nil {

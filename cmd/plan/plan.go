@@ -132,6 +132,6 @@ func planRun(ctx context.Context, opts *Options) error {
 	}
 	// Changes are plan's answer, not a failure: say what to do next, and
 	// exit 2 without an error line.
-	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s --agree-terms\n", shared.PlanSummary(p), m.File)
+	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s --agree-terms\n", shared.PlanSummary(p), output.Safe(m.File))
 	return &ExitError{Code: ExitChanges, Quiet: true, Err: fmt.Errorf("changes to apply: %s", shared.PlanSummary(p))}
 }

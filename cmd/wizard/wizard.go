@@ -209,6 +209,6 @@ func retry(ios *output.IOStreams, err error, kinds ...reconi.Kind) bool {
 	if err == nil || !slices.Contains(kinds, reconi.ErrorKind(err)) {
 		return false
 	}
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ColorScheme().FailureIcon(), cmdutil.WithHint(err))
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ColorScheme().FailureIcon(), output.Safe(cmdutil.WithHint(err).Error()))
 	return true
 }
