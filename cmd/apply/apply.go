@@ -34,6 +34,8 @@ type Options struct {
 	// File is -f: an onboarding manifest to apply in one go, or - for
 	// standard input. DraftID is then unused.
 	File string
+	// AllowOutsideFiles lets the manifest's users_file leave its folder.
+	AllowOutsideFiles bool
 }
 
 // NewCmdApply returns `reconi apply`.
@@ -98,6 +100,9 @@ progress bar on stderr when that is a terminal.`,
 					return err
 				}
 			}
+			if opts.AllowOutsideFiles && opts.File == "" {
+				return cmdutil.FlagErrorf("--allow-outside-files goes with -f FILE")
+			}
 			if opts.File != "" {
 				if cmd.Flags().Changed("draft") {
 					return cmdutil.FlagErrorf("--draft cannot be used with -f: apply -f starts a draft of its own")
@@ -127,6 +132,7 @@ progress bar on stderr when that is a terminal.`,
 	cmd.Flags().StringVar(&maxPrice, "max-price", "", "refuse when the total, VAT included, is above these `euros` (e.g. 250 or 249.95)")
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "apply this onboarding manifest `FILE` (YAML; - for standard input) in one go")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	shared.AllowOutsideFilesFlag(cmd, &opts.AllowOutsideFiles)
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	cmdutil.CreatesDatabase(cmd)

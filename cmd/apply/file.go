@@ -27,7 +27,7 @@ type FileResult struct {
 // applyFileRun applies a manifest: plan, refuse conflicts, then draft,
 // permissions, the new users and submit.
 func applyFileRun(ctx context.Context, opts *Options) error {
-	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now)
+	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now, opts.AllowOutsideFiles)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,8 @@ type Options struct {
 	Output cmdutil.OutputFlags
 	// File is the manifest's path, or - for standard input.
 	File string
+	// AllowOutsideFiles lets users_file leave the manifest's folder.
+	AllowOutsideFiles bool
 }
 
 // NewCmdPlan returns `reconi plan`.
@@ -103,12 +105,13 @@ usual ones: 2 is not a usage error here):
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exit(&cmdutil.FlagError{Err: err}) })
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "onboarding manifest `FILE` (YAML), or - for standard input")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	shared.AllowOutsideFilesFlag(cmd, &opts.AllowOutsideFiles)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }
 
 func planRun(ctx context.Context, opts *Options) error {
-	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now)
+	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now, opts.AllowOutsideFiles)
 	if err != nil {
 		return err
 	}
