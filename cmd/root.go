@@ -138,7 +138,8 @@ func printError(ios *output.IOStreams, cmd *cobra.Command, err error) {
 		return
 	}
 	cs := ios.ColorScheme()
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Red("error:"), err)
+	// Errors quote names and values a user gave: escape what a terminal would act on.
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.Red("error:"), output.Safe(err.Error()))
 	if (cmdutil.IsFlagError(err) || strings.HasPrefix(err.Error(), "unknown command ")) && cmd != nil {
 		fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
@@ -165,7 +166,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	var (
 		cfgFile, profile string
 		noInput          bool
+		running          *cobra.Command
 	)
+	f.MayCreateDatabase = func() bool { return cmdutil.MayCreateDatabase(running) }
 	root := &cobra.Command{
 		Use:   "reconi",
 		Short: "Add eHerkenning users for your organisations from the terminal",
@@ -186,6 +189,7 @@ talks to a shared reconi server instead. The commands are the same.`,
 		SilenceUsage:  true,
 		Version:       buildinfo.Get().Summary(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			running = cmd
 			if noInput || ciEnv(f.Getenv) {
 				f.IOStreams.SetNeverPrompt(true)
 			}

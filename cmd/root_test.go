@@ -330,7 +330,9 @@ func TestProfileSelectsDatabase(t *testing.T) {
 		t.Fatalf("the team database was opened without --profile team")
 	}
 
-	s.Run("--profile", "team", "org", "list", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
+	// Reading does not create it.
+	s.Run("--profile", "team", "org", "list", "-o", "json").Expect(t, cmd.ExitNotFound, "",
+		"error: no database at "+teamDB+": check --db (or RECONI_DB); reconi org register, org select, users add or import create it\n")
 	s.MustRun("--profile", "team", "org", "register", "--kvk", "68750110", "--name", "Team BV")
 	s.MustRun("--profile", "team", "org", "select", "68750110", "--level", "EH2")
 	s.MustRun("--profile", "team", "users", "add", "--first-name", "Eva", "--last-name", "Visser",
@@ -346,7 +348,9 @@ func TestProfileSelectsDatabase(t *testing.T) {
 	s.Run("--profile", "team", "users", "list", "--jq", ".[].email").Expect(t, cmd.ExitOK, "eva@example.nl\n", "")
 
 	// --db and RECONI_DB win over the profile.
-	s.Run("--profile", "team", "--db", filepath.Join(s.Dir, "other.db"), "org", "list", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
+	otherDB := filepath.Join(s.Dir, "other.db")
+	s.Run("--profile", "team", "--db", otherDB, "org", "list", "-o", "json").Expect(t, cmd.ExitNotFound, "",
+		"error: no database at "+otherDB+": check --db (or RECONI_DB); reconi org register, org select, users add or import create it\n")
 	s.RunWith(cmdtest.Options{Env: map[string]string{"RECONI_DB": defaultDB}}, "--profile", "team", "org", "list", "--jq", ".[].kvk").Expect(t, cmd.ExitOK,
 		"69599084\n", "")
 

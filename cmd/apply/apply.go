@@ -38,6 +38,8 @@ type Options struct {
 	// Prune withdraws the means of leavers (with File); PruneLimit caps it.
 	Prune      bool
 	PruneLimit int
+	// AllowOutsideFiles lets the manifest's users_file leave its folder.
+	AllowOutsideFiles bool
 }
 
 // NewCmdApply returns `reconi apply`.
@@ -108,6 +110,9 @@ progress bar on stderr when that is a terminal.`,
 			if opts.PruneLimit < 1 || opts.PruneLimit > 100 {
 				return cmdutil.FlagErrorf("--prune-limit %d is out of range: want a percentage from 1 to 100", opts.PruneLimit)
 			}
+			if opts.AllowOutsideFiles && opts.File == "" {
+				return cmdutil.FlagErrorf("--allow-outside-files goes with -f FILE")
+			}
 			if opts.File != "" {
 				if cmd.Flags().Changed("draft") {
 					return cmdutil.FlagErrorf("--draft cannot be used with -f: apply -f starts a draft of its own")
@@ -139,8 +144,10 @@ progress bar on stderr when that is a terminal.`,
 	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "with -f: also withdraw the means of leavers, users with an active means the manifest does not name")
 	cmd.Flags().IntVar(&opts.PruneLimit, "prune-limit", manifest.DefaultPruneLimit, "with --prune: refuse to withdraw more than this `percent` of the active means")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	shared.AllowOutsideFilesFlag(cmd, &opts.AllowOutsideFiles)
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

@@ -26,7 +26,7 @@ type FileResult struct {
 // applyFileRun applies a manifest: plan, refuse conflicts, then draft,
 // permissions, the new users and submit.
 func applyFileRun(ctx context.Context, opts *Options) error {
-	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now)
+	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now, opts.AllowOutsideFiles)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := manifest.Compute(ctx, b, m, manifest.Options{Prune: opts.Prune, PruneLimit: opts.PruneLimit})
+	p, err := manifest.Compute(ctx, b, m, manifest.PlanOptions{Prune: opts.Prune, PruneLimit: opts.PruneLimit})
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func submitNew(ctx context.Context, opts *Options, b reconi.Backend, m *manifest
 		if machine {
 			out = opts.IO.ErrOut
 		}
-		fmt.Fprintf(out, "\n%s (version %s)\n\n%s\n\n", terms.Title, terms.Version, terms.Text)
+		fmt.Fprintf(out, "\n%s (version %s)\n\n%s\n\n", output.Safe(terms.Title), output.Safe(terms.Version), output.Safe(terms.Text))
 		ok, err := cmdutil.Confirm(ctx, opts.IO, fmt.Sprintf("Do you agree to the conditions (version %s) and submit %s for %d new users for %s?",
 			terms.Version, m.File, p.New, reconi.FormatCents(p.Quote.TotalCents)))
 		if err != nil {

@@ -45,6 +45,7 @@ func server(t *testing.T) (url, token string) {
 // exist; other commands still refuse a profile nobody created.
 func TestLoginCreatesTheProfile(t *testing.T) {
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	url, token := server(t)
 	s.Run("--profile", "ci", "org", "list").Expect(t, cmd.ExitInvalid, "",
 		`error: config: profile "ci" is not defined in `+s.ConfigFile()+" (under profiles:); reconi auth login --profile ci creates it\n")

@@ -94,9 +94,9 @@ func cancelRun(ctx context.Context, opts *Options) error {
 	// With nothing to cancel the backend says why (a draft, unknown email,
 	// nothing in progress), so there is nothing to ask.
 	if !opts.Yes && len(targets) > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "Application %d for %s: this cancels the requests of\n", before.ID, before.Organization.Name)
+		fmt.Fprintf(opts.IO.ErrOut, "Application %d for %s: this cancels the requests of\n", before.ID, output.Safe(before.Organization.Name))
 		for _, u := range targets {
-			fmt.Fprintf(opts.IO.ErrOut, "  %s %s <%s> (%s)\n", u.FirstName, u.LastName, u.Email, u.State)
+			fmt.Fprintf(opts.IO.ErrOut, "  %s <%s> (%s)\n", output.Safe(u.FirstName+" "+u.LastName), output.Safe(u.Email), u.State)
 		}
 		ok, err := cmdutil.Confirm(ctx, opts.IO, fmt.Sprintf("Cancel %s? This cannot be undone.", requests(len(targets))))
 		if err != nil {

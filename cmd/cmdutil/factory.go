@@ -36,6 +36,11 @@ type Factory struct {
 	// RemoteBackend builds the HTTP client for a server URL and token.
 	RemoteBackend func(server, token string) (reconi.Backend, error)
 
+	// MayCreateDatabase says whether the running command may create the
+	// local database when it is missing (see CreatesDatabase); the root
+	// command sets it once it knows the command.
+	MayCreateDatabase func() bool
+
 	// Store opens the local database, never a server: the commands of the
 	// server's machine (serve, tokens) work on it directly.
 	Store func() (store.Store, error)

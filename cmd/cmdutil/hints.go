@@ -23,6 +23,8 @@ type hint struct {
 var hints = []hint{
 	{reconi.KindInvalid, regexp.MustCompile(`^prune_limit: pruning would withdraw .*$`),
 		"${0}; --prune-limit PERCENT allows more"},
+	{reconi.KindNotFound, regexp.MustCompile(`^no database at (.+)$`),
+		"${0}: check --db (or RECONI_DB); reconi org register, org select, users add or import create it"},
 	{reconi.KindUnauthorized, regexp.MustCompile(`^no token: send Authorization: Bearer TOKEN$`),
 		"no token: run reconi auth login, or pass --token / RECONI_TOKEN"},
 	{reconi.KindUnauthorized, regexp.MustCompile(`^(not logged in|invalid token|invalid or revoked token)$`),

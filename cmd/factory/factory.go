@@ -135,7 +135,12 @@ func (d *Default) openStore() (store.Store, error) {
 	if dsn := cfg.Get(config.KeyDB); cmdutil.IsDatabaseURL(dsn) {
 		st, err = postgres.Open(d.ctx, dsn)
 	} else {
-		st, err = sqlite.Open(d.ctx, dsn)
+		// Only a command that writes may create the database: a read on a
+		// mistyped --db says so instead of making an empty one.
+		st, err = sqlite.OpenWith(d.ctx, dsn, sqlite.Options{
+			MustExist: d.MayCreateDatabase == nil || !d.MayCreateDatabase(),
+			Warn:      func(msg string) { d.IOStreams.Warnf("%s", msg) },
+		})
 	}
 	if err != nil {
 		return nil, err

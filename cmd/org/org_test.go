@@ -72,6 +72,7 @@ func TestRegister(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := cmdtest.New(t)
+			s.CreateDatabase()
 			code := cmd.ExitInvalid
 			if strings.Contains(tt.stderr, "--help") {
 				code = cmd.ExitUsage
@@ -86,6 +87,7 @@ func TestRegister(t *testing.T) {
 func TestListAndShow(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	s.Run("org", "list").Expect(t, cmd.ExitOK, "", "")
 	s.Register()
 	s.MustRun("org", "register", "--kvk", "68750110", "--name", "Test BV")

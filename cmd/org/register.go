@@ -48,6 +48,7 @@ A KvK number has exactly 8 digits (leading zeros count); a branch number
 	cmd.Flags().StringVar(&opts.Name, "name", "", "registered `name` of the organisation")
 	cmd.Flags().StringArrayVar(&opts.Branches, "branch", nil, "branch `number` (12 digits); repeat for more")
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

@@ -98,6 +98,7 @@ among them Belastingdienst and UWV.`,
 		return []string{"EH2", "EH2+", "EH3"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

@@ -265,6 +265,6 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	// The body as written, line breaks and all: a blank line ends the
 	// headers, as in a mail message.
 	body := strings.TrimRight(m.Body, "\n")
-	_, err = fmt.Fprintf(opts.IO.Out, "\n%s\n", body)
+	_, err = fmt.Fprintf(opts.IO.Out, "\n%s\n", output.Safe(body))
 	return err
 }

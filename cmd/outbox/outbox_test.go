@@ -81,6 +81,7 @@ func TestShowFlags(t *testing.T) {
 
 func TestOutbox(t *testing.T) {
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	s.RunWith(cmdtest.Options{TTY: true}, "outbox", "list").Expect(t, cmd.ExitOK, "", "! no messages match\n")
 	s.Run("outbox", "list", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 

@@ -174,6 +174,7 @@ func TestSetRefused(t *testing.T) {
 func TestSetNeedsADraft(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	s.Run("permissions", "set", "--all-services", "--validity", "3y").Expect(t, cmd.ExitInvalid, "",
 		"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
 	s.Run("permissions", "set", "--all-services", "--validity", "3y", "--draft", "3").Expect(t, cmd.ExitNotFound, "",

@@ -52,6 +52,8 @@ type Options struct {
 	// Prune plans the withdrawal of leavers; PruneLimit caps it.
 	Prune      bool
 	PruneLimit int
+	// AllowOutsideFiles lets users_file leave the manifest's folder.
+	AllowOutsideFiles bool
 }
 
 // NewCmdPlan returns `reconi plan`.
@@ -118,12 +120,13 @@ usual ones: 2 is not a usage error here):
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	cmd.Flags().BoolVar(&opts.Prune, "prune", false, "plan the withdrawal of leavers: active means the manifest does not name")
 	cmd.Flags().IntVar(&opts.PruneLimit, "prune-limit", manifest.DefaultPruneLimit, "refuse a prune that withdraws more than this `percent` of the active means")
+	shared.AllowOutsideFilesFlag(cmd, &opts.AllowOutsideFiles)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }
 
 func planRun(ctx context.Context, opts *Options) error {
-	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now)
+	m, err := shared.LoadManifest(opts.IO, opts.File, opts.Now, opts.AllowOutsideFiles)
 	if err != nil {
 		return err
 	}
@@ -131,7 +134,7 @@ func planRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	p, err := manifest.Compute(ctx, b, m, manifest.Options{Prune: opts.Prune, PruneLimit: opts.PruneLimit})
+	p, err := manifest.Compute(ctx, b, m, manifest.PlanOptions{Prune: opts.Prune, PruneLimit: opts.PruneLimit})
 	if err != nil {
 		return err
 	}
@@ -151,6 +154,6 @@ func planRun(ctx context.Context, opts *Options) error {
 	if opts.Prune {
 		prune = " --prune"
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s%s --agree-terms\n", shared.PlanSummary(p), m.File, prune)
+	fmt.Fprintf(opts.IO.ErrOut, "Changes to apply: %s; apply them with: reconi apply -f %s%s --agree-terms\n", shared.PlanSummary(p), output.Safe(m.File), prune)
 	return &ExitError{Code: ExitChanges, Quiet: true, Err: fmt.Errorf("changes to apply: %s", shared.PlanSummary(p))}
 }

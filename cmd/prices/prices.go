@@ -123,6 +123,7 @@ at once; submitted applications keep the quote they were submitted with.
 		},
 	}
 	cmd.Flags().BoolVar(&example, "example", false, "print the default price list and exit")
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

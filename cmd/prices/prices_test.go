@@ -59,6 +59,7 @@ func TestLoadFlags(t *testing.T) {
 func TestShow(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	s.RunWith(cmdtest.Options{TTY: true}, "prices", "show").Expect(t, cmd.ExitOK, ""+
 		"ITEM                     LEVEL  1 YEAR  3 YEARS  5 YEARS\n"+
 		"means, per user          EH2    €20.00  €50.00   €70.00\n"+

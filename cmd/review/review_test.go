@@ -88,6 +88,7 @@ func TestDecideFlags(t *testing.T) {
 
 func TestReview(t *testing.T) {
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	s.RunWith(cmdtest.Options{TTY: true}, "review", "list").Expect(t, cmd.ExitOK, "", "! no users await the final check\n")
 	s.Run("review", "list", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 

@@ -4,16 +4,17 @@ package serve
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/internal/config"
@@ -116,6 +117,7 @@ accepting requests and lets those in flight finish.`,
 	fl.DurationVar(&opts.SweepInterval, "sweep-interval", time.Minute, "how often requests past their deadline are expired, and means reminders queued")
 	fl.IntSliceVar(&opts.ReminderDays, "reminder-days", []int{60, 14}, "remind the manager this many `days` before a means expires (a list; one email per threshold)")
 	fl.DurationVar(&opts.ShutdownGrace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on shutdown")
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 
@@ -175,20 +177,6 @@ func Run(ctx context.Context, opts *Options) error {
 			}))
 	}
 
-	// Background work stops with ctx (the signal), before the listener
-	// drains: a half-delivered batch is released and picked up again.
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		svc.RunDispatcher(ctx, senders, opts.DispatchInterval, logger)
-	}()
-	go func() {
-		defer wg.Done()
-		sweep(ctx, svc, opts.SweepInterval, opts.ReminderDays, logger)
-	}()
-	defer wg.Wait()
-
 	srv := &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -201,61 +189,111 @@ func Run(ctx context.Context, opts *Options) error {
 		// work is not cancelled by the signal that stops the listener.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	// What can fail at start fails before anything runs: the certificate,
+	// then the address. Nothing is sent or swept by a server that does not
+	// serve.
+	scheme := "http"
+	if opts.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(opts.TLSCert, opts.TLSKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		scheme = "https"
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
-	}
-	scheme := "http"
-	if opts.TLSCert != "" {
-		scheme = "https"
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "scheme", scheme)
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
 	}
-	errc := make(chan error, 1)
-	go func() {
-		if opts.TLSCert != "" {
-			errc <- srv.ServeTLS(ln, opts.TLSCert, opts.TLSKey)
+
+	// Serving and the background work run together and stop together:
+	// the signal (ctx) or the first of them to fail (gctx) stops the
+	// background work and drains the server. A half-delivered batch is
+	// released and picked up again.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		if srv.TLSConfig != nil {
+			err = srv.ServeTLS(ln, "", "")
 		} else {
-			errc <- srv.Serve(ln)
+			err = srv.Serve(ln)
 		}
-	}()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down", "grace", opts.ShutdownGrace.String())
-	sctx, cancel := context.WithTimeout(context.Background(), opts.ShutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		logger.Info("shutting down", "grace", opts.ShutdownGrace.String())
+		sctx, cancel := context.WithTimeout(context.Background(), opts.ShutdownGrace)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		return ignoreStop(gctx, svc.RunDispatcher(gctx, senders, opts.DispatchInterval, logger))
+	})
+	g.Go(func() error {
+		sweep(gctx, sweeps(svc, opts.ReminderDays), opts.SweepInterval, logger)
+		return nil
+	})
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	logger.Info("stopped")
 	return nil
 }
 
-// sweep expires requests past their deadline, records means past their end
-// and queues the reminders before it, every interval until ctx ends.
-// Replicas may sweep at once: a user is only moved while still in its old
-// state, and each reminder is claimed once.
-func sweep(ctx context.Context, svc cmdutil.Local, interval time.Duration, reminderDays []int, logger *slog.Logger) {
+// ignoreStop drops the error background work returns because ctx ended.
+func ignoreStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// A task is periodic housekeeping: it returns how many records it changed.
+type task struct {
+	// name says what the task did, for the log: "expired requests past
+	// their deadline".
+	name string
+	run  func(context.Context) (int, error)
+}
+
+// sweeps is the housekeeping serve runs every --sweep-interval, in order.
+// Replicas may sweep at once, so each task must only move a record that is
+// still in the state it expects.
+func sweeps(svc cmdutil.Local, reminderDays []int) []task {
+	return []task{
+		{"expired requests past their deadline", svc.ExpireDue},
+		// Means past their end are recorded expired, and the reminders
+		// due before the end queued, each once (means_reminders).
+		{"swept issued means (expired and reminded)", func(ctx context.Context) (int, error) {
+			expired, reminded, err := svc.SweepMeans(ctx, reminderDays)
+			return expired + reminded, err
+		}},
+	}
+}
+
+// sweep runs tasks at once and then every interval until ctx ends. A task
+// that fails is logged and tried again next time; the others still run.
+func sweep(ctx context.Context, tasks []task, interval time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if n, err := svc.ExpireDue(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("expiring requests past their deadline", "err", err)
-		} else if n > 0 {
-			logger.Info("expired requests past their deadline", "count", n)
-		}
-		if expired, reminded, err := svc.SweepMeans(ctx, reminderDays); err != nil && ctx.Err() == nil {
-			logger.Error("sweeping issued means", "err", err)
-		} else if expired+reminded > 0 {
-			logger.Info("swept issued means", "expired", expired, "reminded", reminded)
+		for _, task := range tasks {
+			if n, err := task.run(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("sweep failed", "task", task.name, "err", err)
+			} else if n > 0 {
+				logger.Info(task.name, "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

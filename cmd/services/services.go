@@ -110,6 +110,7 @@ changes. --example prints the default catalogue, which shows the format.`,
 		},
 	}
 	cmd.Flags().BoolVar(&example, "example", false, "print the default catalogue and exit")
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 func TestList(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	s.Run("services", "list", "--level", "EH2+").Expect(t, cmd.ExitOK,
 		"RVO\tMijn RVO\tEH2+\turn:etoegang:DV:00000001000000000005:services:1\n", "")
 	s.RunWith(cmdtest.Options{TTY: true}, "services", "list", "--level", "EH2+").Expect(t, cmd.ExitOK, ""+
@@ -48,6 +49,7 @@ func TestList(t *testing.T) {
 func TestListJSONFields(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	var list []map[string]any
 	if err := json.Unmarshal([]byte(s.MustRun("services", "list", "-o", "json").Stdout), &list); err != nil {
 		t.Fatal(err)

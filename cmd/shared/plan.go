@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/internal/manifest"
 	"github.com/reconi/reconi/internal/output"
@@ -14,20 +16,29 @@ import (
 
 // LoadManifest reads the manifest at path, or standard input for "-", with
 // the clock now, nil for the wall clock (dates of birth may not be in the
-// future).
-func LoadManifest(ios *output.IOStreams, path string, now func() time.Time) (*manifest.Manifest, error) {
+// future). Its users_file must be in the manifest's folder (the working
+// directory for standard input) unless allowOutside
+// (--allow-outside-files).
+func LoadManifest(ios *output.IOStreams, path string, now func() time.Time, allowOutside bool) (*manifest.Manifest, error) {
 	if now == nil {
 		now = time.Now
 	}
+	opts := manifest.Options{Now: now(), AllowOutsideFiles: allowOutside}
 	if path != "-" {
-		return manifest.Load(path, now())
+		return manifest.LoadWith(path, opts)
 	}
 	data, err := io.ReadAll(ios.In)
 	if err != nil {
 		return nil, err
 	}
-	// A users_file is then relative to the working directory.
-	return manifest.Parse("<stdin>", data, now())
+	return manifest.ParseWith("<stdin>", data, opts)
+}
+
+// AllowOutsideFilesFlag adds --allow-outside-files to a command that reads
+// a manifest.
+func AllowOutsideFilesFlag(cmd *cobra.Command, allow *bool) {
+	cmd.Flags().BoolVar(allow, "allow-outside-files", false,
+		"let the manifest's users_file be outside the manifest's folder (an absolute path, .., a link out)")
 }
 
 // PlanSummary counts a plan's users in words: "2 to add, 1 already present".

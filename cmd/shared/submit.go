@@ -132,6 +132,6 @@ func printSummary(ios *output.IOStreams, a *reconi.Application, terms *reconi.Te
 	if err := PrintQuote(ios, &a.Quote); err != nil {
 		return err
 	}
-	fmt.Fprintf(ios.Out, "\n%s\n\n%s\n\n", cs.Bold(fmt.Sprintf("%s (version %s)", terms.Title, terms.Version)), terms.Text)
+	fmt.Fprintf(ios.Out, "\n%s\n\n%s\n\n", cs.Bold(output.Safe(fmt.Sprintf("%s (version %s)", terms.Title, terms.Version))), output.Safe(terms.Text))
 	return nil
 }

@@ -33,6 +33,7 @@ func twoApplications(t *testing.T) *cmdtest.Sandbox {
 func TestStatusEmpty(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
+	s.CreateDatabase()
 	s.Run("status").Expect(t, cmd.ExitOK, "", "! no applications match\n")
 	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 	s.Run("status", "-o", "csv").Expect(t, cmd.ExitOK,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
 
@@ -295,6 +296,6 @@ func (p *progress) report(users []reconi.User) {
 		if ok {
 			change = string(was) + " → " + change
 		}
-		fmt.Fprintf(p.opts.IO.ErrOut, "%s  %s: %s\n", p.now().Local().Format("15:04:05"), u.Email, change)
+		fmt.Fprintf(p.opts.IO.ErrOut, "%s  %s: %s\n", p.now().Local().Format("15:04:05"), output.Safe(u.Email), output.Safe(change))
 	}
 }

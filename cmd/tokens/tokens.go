@@ -97,6 +97,7 @@ func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
 		return []string{"manager", "helpdesk", "operator"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

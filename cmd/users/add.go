@@ -87,6 +87,7 @@ answer; without one (or with --no-input, or CI=true) every flag but
 	fl.BoolVar(&employed, "employed", false, "whether the user is employed by the organisation (required)")
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

@@ -76,6 +76,7 @@ A large file shows a progress bar on stderr when that is a terminal.`,
 	cmd.Flags().BoolVar(&template, "template", false, "print an example CSV file and exit")
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 

@@ -65,6 +65,7 @@ RECONI_ACCESSIBLE=1 asks line by line, for screen readers.`,
 			return wizardRun(cmd.Context(), opts)
 		},
 	}
+	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
 
@@ -208,6 +209,6 @@ func retry(ios *output.IOStreams, err error, kinds ...reconi.Kind) bool {
 	if err == nil || !slices.Contains(kinds, reconi.ErrorKind(err)) {
 		return false
 	}
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ColorScheme().FailureIcon(), cmdutil.WithHint(err))
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", ios.ColorScheme().FailureIcon(), output.Safe(cmdutil.WithHint(err).Error()))
 	return true
 }

@@ -1,9 +1,12 @@
 package manifest
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,20 +34,44 @@ func Fields() []string           { return slices.Clone(topFields) }
 func UserFields() []string       { return slices.Clone(userFields) }
 func PermissionFields() []string { return slices.Clone(permFields) }
 
+// Options change how a manifest is read.
+type Options struct {
+	// Now bounds dates of birth.
+	Now time.Time
+	// AllowOutsideFiles lets users_file name any file: an absolute path,
+	// or one that leaves the manifest's folder with .. or a symbolic link.
+	// By default a manifest reads only files in its own folder or below,
+	// so one handed over by someone else cannot make reconi read (and
+	// report on) the operator's other files.
+	AllowOutsideFiles bool
+}
+
 // Load reads and checks the manifest at path; users_file is read relative
-// to the manifest's folder. now bounds dates of birth. A manifest with
-// problems comes back as an *Error listing all of them.
+// to the manifest's folder, and must stay inside it. now bounds dates of
+// birth. A manifest with problems comes back as an *Error listing all of
+// them.
 func Load(path string, now time.Time) (*Manifest, error) {
+	return LoadWith(path, Options{Now: now})
+}
+
+// LoadWith is Load with options.
+func LoadWith(path string, opts Options) (*Manifest, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, reconi.Invalid("file", "%v", err)
 	}
-	return Parse(path, data, now)
+	return ParseWith(path, data, opts)
 }
 
 // Parse checks the manifest data read from file.
 func Parse(file string, data []byte, now time.Time) (*Manifest, error) {
-	p := &parser{file: file, now: now, seen: make(map[string]string)}
+	return ParseWith(file, data, Options{Now: now})
+}
+
+// ParseWith is Parse with options. A users_file is looked for in file's
+// folder, the working directory for "<stdin>".
+func ParseWith(file string, data []byte, opts Options) (*Manifest, error) {
+	p := &parser{file: file, now: opts.Now, allowOutside: opts.AllowOutsideFiles, seen: make(map[string]string)}
 	m := p.parse(data)
 	if len(p.problems) > 0 {
 		// In file order: the manifest's problems by line, then the users
@@ -64,9 +91,10 @@ func Parse(file string, data []byte, now time.Time) (*Manifest, error) {
 }
 
 type parser struct {
-	file     string
-	now      time.Time
-	problems []Problem
+	file         string
+	now          time.Time
+	allowOutside bool
+	problems     []Problem
 	// seen maps every email (in lower case) to where it was given first.
 	seen map[string]string
 }
@@ -298,19 +326,26 @@ func (p *parser) usersFile(line int, name string) []User {
 		p.fail(line, "users_file", "is empty: want the path of a CSV file, relative to this file")
 		return nil
 	}
-	path := name
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(p.file), name)
-	}
-	fh, err := os.Open(path)
+	fh, path, err := p.open(name)
 	if err != nil {
 		p.fail(line, "users_file", "%v", err)
 		return nil
 	}
 	defer fh.Close()
-	cr, err := csvio.NewReader(fh)
+	// A file that is not CSV text (a key, an image, a database) is named,
+	// never quoted: its first line could be a secret.
+	br := bufio.NewReader(fh)
+	if head, _ := br.Peek(sniffBytes); bytes.IndexByte(head, 0) >= 0 {
+		p.add(path, 0, "", "is not a CSV file: it holds binary data")
+		return nil
+	}
+	cr, err := csvio.NewReader(br)
 	if err != nil {
-		p.add(path, 1, "", "%s", message(err))
+		msg := message(err)
+		if i := strings.Index(msg, "; the header has "); i >= 0 {
+			msg = msg[:i] + "; is it a CSV file of users? (its first line is not shown)"
+		}
+		p.add(path, 1, "", "%s", msg)
 		return nil
 	}
 	var out []User
@@ -338,6 +373,49 @@ func (p *parser) usersFile(line int, name string) []User {
 			out = append(out, u)
 		}
 	}
+}
+
+// sniffBytes is how much of a users file is looked at for binary data.
+const sniffBytes = 8 << 10
+
+// open opens the users file name: inside the manifest's folder (a path
+// that leaves it by .., or by a symbolic link, is refused) unless
+// AllowOutsideFiles. It returns the file and its path for messages.
+func (p *parser) open(name string) (*os.File, string, error) {
+	dir := filepath.Dir(p.file)
+	if p.file == "<stdin>" {
+		dir = "."
+	}
+	if p.allowOutside {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, name)
+		}
+		fh, err := os.Open(path)
+		return fh, path, err
+	}
+	path := filepath.Join(dir, name)
+	outside := fmt.Errorf("%q is outside the manifest's folder: want a file in %s or below it (--allow-outside-files reads others)", name, dir)
+	if !filepath.IsLocal(name) {
+		return nil, path, outside
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, path, err
+	}
+	defer root.Close()
+	fh, err := root.Open(name)
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return fh, path, nil
+	case errors.As(err, &pe) && pe.Err.Error() == "path escapes from parent":
+		// A symbolic link that points out of the folder.
+		return nil, path, outside
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, path, fmt.Errorf("open %s: no such file or directory", path)
+	}
+	return nil, path, fmt.Errorf("open %s: %w", path, errors.Unwrap(err))
 }
 
 // user parses one user's fields as the backend does, reporting each bad

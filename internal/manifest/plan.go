@@ -80,8 +80,8 @@ type Plan struct {
 	Changes bool `json:"changes"`
 }
 
-// Options tune Compute.
-type Options struct {
+// PlanOptions tune Compute.
+type PlanOptions struct {
 	// Prune makes applying withdraw the leavers' means.
 	Prune bool
 	// PruneLimit is the largest share of the organisation's active means at
@@ -129,7 +129,7 @@ func (p *Plan) NewUsers() []User {
 //
 // The active means of the organisation at m's level whose users m does not
 // name are listed as withdraw, after m's users.
-func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt Options) (*Plan, error) {
+func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions) (*Plan, error) {
 	org, err := b.Organization(ctx, m.Organization)
 	if err != nil {
 		return nil, err

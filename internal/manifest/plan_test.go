@@ -94,7 +94,7 @@ func TestCompute(t *testing.T) {
 		Users: []manifest.User{user(janUpper, "m.yaml:1"), user(pietElsewhere, "m.yaml:2"), user(sanne, "m.yaml:3"),
 			user(kees, "m.yaml:4"), user(lotte, "m.yaml:5"), user(anna, "m.yaml:6")},
 		Permissions: reconi.PermissionsInput{Direct: true, Providers: []string{"RVO", "Kadaster"}, ValidityYears: 3}}
-	p, err := manifest.Compute(ctx, b, m, manifest.Options{})
+	p, err := manifest.Compute(ctx, b, m, manifest.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestComputeNothingToDo(t *testing.T) {
 	m := &manifest.Manifest{File: "m.yaml", Organization: "69599084", Level: reconi.EH2Plus,
 		Users:       []manifest.User{user(jan, "m.yaml:1"), user(piet, "m.yaml:2")},
 		Permissions: reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 1}}
-	p, err := manifest.Compute(ctx, b, m, manifest.Options{})
+	p, err := manifest.Compute(ctx, b, m, manifest.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,12 +184,12 @@ func TestComputeRefusals(t *testing.T) {
 
 	m := base
 	m.Organization = "12345678"
-	if _, err := manifest.Compute(ctx, b, &m, manifest.Options{}); reconi.ErrorKind(err) != reconi.KindNotFound {
+	if _, err := manifest.Compute(ctx, b, &m, manifest.PlanOptions{}); reconi.ErrorKind(err) != reconi.KindNotFound {
 		t.Errorf("unknown organisation: %v", err)
 	}
 	m = base
 	m.Branch = "000000000001"
-	if _, err := manifest.Compute(ctx, b, &m, manifest.Options{}); reconi.ErrorKind(err) != reconi.KindInvalid || !strings.Contains(err.Error(), "000000000001 is not a branch of Test EMZ Dagobert") {
+	if _, err := manifest.Compute(ctx, b, &m, manifest.PlanOptions{}); reconi.ErrorKind(err) != reconi.KindInvalid || !strings.Contains(err.Error(), "000000000001 is not a branch of Test EMZ Dagobert") {
 		t.Errorf("unknown branch: %v", err)
 	}
 
@@ -197,7 +197,7 @@ func TestComputeRefusals(t *testing.T) {
 	m = base
 	limit := int64(7259)
 	m.MaxPriceCents = &limit
-	p, err := manifest.Compute(ctx, b, &m, manifest.Options{})
+	p, err := manifest.Compute(ctx, b, &m, manifest.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func TestComputeLeavers(t *testing.T) {
 	m := &manifest.Manifest{File: "m.yaml", Organization: "69599084", Level: reconi.EH3,
 		Users:       []manifest.User{user(jan, "m.yaml:1")},
 		Permissions: reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 1}}
-	p, err := manifest.Compute(ctx, b, m, manifest.Options{})
+	p, err := manifest.Compute(ctx, b, m, manifest.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestComputeLeavers(t *testing.T) {
 	}
 
 	// Two of three is above the default limit of half.
-	p, err = manifest.Compute(ctx, b, m, manifest.Options{Prune: true})
+	p, err = manifest.Compute(ctx, b, m, manifest.PlanOptions{Prune: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestComputeLeavers(t *testing.T) {
 		!strings.Contains(err.Error(), "limit of 50%") {
 		t.Errorf("Check: %v", err)
 	}
-	p, err = manifest.Compute(ctx, b, m, manifest.Options{Prune: true, PruneLimit: 70})
+	p, err = manifest.Compute(ctx, b, m, manifest.PlanOptions{Prune: true, PruneLimit: 70})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestComputeLeavers(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Users = append(m.Users, user(pietEmployed, "m.yaml:2"))
-	p, err = manifest.Compute(ctx, b, m, manifest.Options{})
+	p, err = manifest.Compute(ctx, b, m, manifest.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

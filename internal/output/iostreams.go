@@ -116,8 +116,10 @@ func (s *IOStreams) Successf(format string, args ...any) {
 	s.notef(s.errColorScheme().SuccessIcon(), format, args...)
 }
 
+// notef writes one note; names and other text in args may be a user's, so
+// control characters are escaped (see Safe).
 func (s *IOStreams) notef(icon, format string, args ...any) {
-	msg := strings.TrimSuffix(fmt.Sprintf(format, args...), "\n")
+	msg := Safe(strings.TrimSuffix(fmt.Sprintf(format, args...), "\n"))
 	fmt.Fprintf(s.ErrOut, "%s %s\n", icon, msg)
 }
 

@@ -30,7 +30,8 @@ func (t *Table) AddHeader(cols ...string) {
 	t.header = cols
 }
 
-// AddRow adds one row. Tabs and line breaks in fields become spaces: a row is one line.
+// AddRow adds one row. Tabs and line breaks in fields become spaces: a row is one line; other
+// control characters are escaped (see Safe).
 func (t *Table) AddRow(fields ...string) {
 	row := make([]string, len(fields))
 	for i, f := range fields {
@@ -101,14 +102,15 @@ func PrintKV(ios *IOStreams, pairs [][2]string) error {
 
 	width := 0
 	for _, p := range pairs {
-		width = max(width, twwidth.Width(p[0]))
+		width = max(width, twwidth.Width(oneLine(p[0])))
 	}
 	cs := ios.ColorScheme()
 	for _, p := range pairs {
-		pad := strings.Repeat(" ", width-twwidth.Width(p[0]))
+		key := oneLine(p[0])
+		pad := strings.Repeat(" ", width-twwidth.Width(key))
 		// Continuation lines of a multi-line value start under the value, not under the key.
-		value := strings.ReplaceAll(p[1], "\n", "\n"+strings.Repeat(" ", width+2))
-		fmt.Fprintf(&buf, "%s:%s %s\n", cs.Bold(p[0]), pad, value)
+		value := strings.ReplaceAll(Safe(strings.ReplaceAll(strings.ReplaceAll(p[1], "\r\n", "\n"), "\t", " ")), "\n", "\n"+strings.Repeat(" ", width+2))
+		fmt.Fprintf(&buf, "%s:%s %s\n", cs.Bold(key), pad, value)
 	}
 	return writeTrimmed(ios.Out, buf.String())
 }
@@ -149,6 +151,8 @@ func trimLine(l string) string {
 	}
 }
 
+// oneLine makes s one line of text safe for a terminal: line breaks and tabs become spaces, other
+// control characters are escaped.
 func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
+	return Safe(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s))
 }

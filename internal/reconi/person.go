@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -80,16 +81,35 @@ func parseMobileLibrary(s, t string) (string, error) {
 	return phonenumbers.Format(n, phonenumbers.E164), nil
 }
 
-// ParseName validates a first or last name: not empty, at most 100 characters.
+// ParseName validates a first or last name: not empty, at most 100
+// characters, plain text. Runs of whitespace (tabs and line breaks
+// included) become one space; any other control character, and the
+// bidirectional overrides that make text read in another order than it is
+// stored, are refused: printed on a terminal they could clear the screen,
+// write the clipboard, fake a link or disguise the name.
 func ParseName(field, s string) (string, error) {
 	t := strings.Join(strings.Fields(s), " ")
 	if t == "" {
 		return "", Invalid(field, "is empty: a name is required")
 	}
+	if !utf8.ValidString(t) {
+		return "", Invalid(field, "is not valid UTF-8 text")
+	}
+	for _, r := range t {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return "", Invalid(field, "contains the control character %U: a name is plain text", r)
+		}
+	}
 	if utf8.RuneCountInString(t) > 100 {
 		return "", Invalid(field, "is longer than 100 characters")
 	}
 	return t, nil
+}
+
+// isBidiControl reports whether r is a bidirectional formatting character
+// (marks, embeddings, overrides, isolates).
+func isBidiControl(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // Date is a calendar date without time or zone, written YYYY-MM-DD.

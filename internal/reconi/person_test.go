@@ -98,6 +98,37 @@ func TestParseName(t *testing.T) {
 	wantInvalid(t, err, "first_name", "100 characters")
 }
 
+// A name that would act on a terminal is refused at input, naming the
+// character and never printing it.
+func TestParseNameRefusesControlCharacters(t *testing.T) {
+	for in, char := range map[string]string{
+		"Jan\x1b[2J":                            "U+001B", // clear the screen
+		"\x1b]52;c;aGFja2Vk\x07Jan":             "U+001B", // OSC 52: write the clipboard
+		"\x1b]8;;https://evil.example\x1b\\Jan": "U+001B", // OSC 8: a fake link
+		"Jan\x07":                               "U+0007", // BEL
+		"Jan\x08\x08\x08Kees":                   "U+0008", // backspace over it
+		"Jan\u009b2J":                           "U+009B", // C1 CSI
+		"Jan\x7f":                               "U+007F",
+		"\u202enasnaJ":                          "U+202E", // right-to-left override
+		"Jan\u2066":                             "U+2066", // isolate
+	} {
+		got, err := reconi.ParseName("last_name", in)
+		if err == nil {
+			t.Errorf("ParseName(%q) = %q, want an error", in, got)
+			continue
+		}
+		if msg := reconi.ErrorMessage(err); msg != "last_name: contains the control character "+char+": a name is plain text" {
+			t.Errorf("ParseName(%q): %s", in, msg)
+		}
+	}
+	_, err := reconi.ParseName("first_name", "Jan\xff")
+	wantInvalid(t, err, "first_name", "not valid UTF-8")
+	// Line breaks are whitespace, made one space as before.
+	if got, err := reconi.ParseName("first_name", "Jan\r\nPeter"); err != nil || got != "Jan Peter" {
+		t.Errorf("ParseName(Jan CRLF Peter) = %q, %v", got, err)
+	}
+}
+
 func TestParseDate(t *testing.T) {
 	now := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	for in, want := range map[string]reconi.Date{

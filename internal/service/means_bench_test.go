@@ -127,7 +127,7 @@ func BenchmarkMeans100k(b *testing.B) {
 		var heap uint64
 		for b.Loop() {
 			heap = max(heap, peakHeap(func() {
-				p, err := manifest.Compute(ctx, svc, m, manifest.Options{Prune: true})
+				p, err := manifest.Compute(ctx, svc, m, manifest.PlanOptions{Prune: true})
 				if err != nil {
 					b.Fatal(err)
 				}

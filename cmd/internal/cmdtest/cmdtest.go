@@ -93,6 +93,17 @@ func (s *Sandbox) WriteFile(name, content string) string {
 	return p
 }
 
+// CreateDatabase creates the sandbox's database, empty, as the first
+// command that writes would: commands that only read need it to exist.
+func (s *Sandbox) CreateDatabase() {
+	s.t.Helper()
+	st, err := sqlite.Open(context.Background(), s.DB)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	st.Close()
+}
+
 // Options change one run.
 type Options struct {
 	// Stdin is what the command reads from standard input.

@@ -8,10 +8,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -19,6 +21,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
 	"github.com/reconi/reconi/internal/store/sqldb"
 )
@@ -42,13 +45,32 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// Options says how Open treats the file at its path.
+type Options struct {
+	// MustExist refuses to create a missing database, with a not-found
+	// error: a command that only reads must not leave an empty database
+	// behind a mistyped path.
+	MustExist bool
+	// Warn is told what does not stop the database from opening but is
+	// worth fixing: a file that others may read. Nil ignores it.
+	Warn func(msg string)
+}
+
 // Open opens (creating if needed) the database at path and applies pending
 // migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("database directory: %w", err)
-		}
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options. The file is checked before anything is
+// written beside it, so a path that names a folder, a file that is not a
+// database of ours or one we may not write fails with one sentence and
+// leaves no lock file behind. A database it creates (and so its -wal and
+// -shm files, which SQLite gives the database's mode) is private to its
+// owner: 0600, whatever the umask.
+func OpenWith(ctx context.Context, path string, opts Options) (*Store, error) {
+	if err := prepare(path, opts); err != nil {
+		return nil, err
 	}
 	if err := migrate(ctx, path); err != nil {
 		return nil, err
@@ -65,6 +87,113 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	read.SetMaxOpenConns(4)
 	return &Store{write: write, read: read}, nil
+}
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// prepare checks the file at path, or creates it private when it is
+// missing and may be created.
+func prepare(path string, opts Options) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if opts.MustExist {
+			return reconi.Errorf(reconi.KindNotFound, "no database at %s", path)
+		}
+		return create(path)
+	case err != nil:
+		return fmt.Errorf("database %s: %w", path, err)
+	case fi.IsDir():
+		return reconi.Errorf(reconi.KindInvalid, "database %s is a directory, not a reconi database file", path)
+	case !fi.Mode().IsRegular():
+		return reconi.Errorf(reconi.KindInvalid, "database %s is not a regular file, so not a reconi database", path)
+	}
+	fh, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrPermission) {
+		if r, rerr := os.Open(path); rerr == nil {
+			r.Close()
+			return reconi.Errorf(reconi.KindInvalid, "database %s is read-only: reconi writes to it even to read (its lock, log and migrations)", path)
+		}
+		return reconi.Errorf(reconi.KindInvalid, "database %s cannot be read or written by this user", path)
+	}
+	if err != nil {
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	head := make([]byte, len(sqliteHeader))
+	n, _ := io.ReadFull(fh, head)
+	fh.Close()
+	// An empty file is a database not yet written: SQLite begins it.
+	if n > 0 && string(head[:n]) != sqliteHeader {
+		return reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (not an SQLite file)", path)
+	}
+	if n > 0 {
+		if err := ours(path); err != nil {
+			return err
+		}
+	}
+	if opts.Warn != nil && runtime.GOOS != "windows" {
+		// The -wal and -shm files take the database's mode when SQLite
+		// makes them, so the database speaks for them.
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			opts.Warn(fmt.Sprintf("database %s can be read by other users (mode %04o): make it private with chmod go-rwx %s*", path, perm, path))
+		}
+	}
+	return nil
+}
+
+// create makes an empty database file only its owner may read and write,
+// in a folder only its owner may enter if the folder is new.
+func create(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return reconi.Errorf(reconi.KindInvalid, "cannot create database %s: the folder %s cannot be created here (permission denied)", path, dir)
+		}
+		return fmt.Errorf("database folder %s: %w", dir, err)
+	}
+	fh, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		// Another process created it first.
+		return nil
+	case errors.Is(err, fs.ErrPermission):
+		return reconi.Errorf(reconi.KindInvalid, "cannot create database %s: the folder %s is read-only", path, dir)
+	case err != nil:
+		return fmt.Errorf("creating database %s: %w", path, err)
+	}
+	defer fh.Close()
+	// The umask may have taken more than group and other bits away.
+	if err := fh.Chmod(0o600); err != nil {
+		return fmt.Errorf("creating database %s: %w", path, err)
+	}
+	return nil
+}
+
+// ours reports an error for an SQLite file that holds tables but not
+// reconi's migrations table: another program's database, which reconi must
+// not migrate. It reads without the lock, the log or the WAL pragma, so
+// nothing is written beside a file that is not ours.
+func ours(path string) error {
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma="+
+		url.QueryEscape(fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds())))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var tables, goose int
+	err = db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE name = 'goose_db_version') FROM sqlite_master WHERE type = 'table'`).Scan(&tables, &goose)
+	if err != nil {
+		var e *sqlite.Error
+		if errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_NOTADB || e.Code()&0xff == sqlite3.SQLITE_CORRUPT) {
+			return reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (a damaged SQLite file)", path)
+		}
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	if tables > 0 && goose == 0 {
+		return reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (another program's SQLite database)", path)
+	}
+	return nil
 }
 
 func dsn(path, txlock string) string {
@@ -96,6 +225,9 @@ func migrate(ctx context.Context, path string) error {
 	cancel()
 	if err == nil && !ok {
 		err = errors.New("another process holds it")
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return reconi.Errorf(reconi.KindInvalid, "database %s is in a read-only folder: reconi keeps its lock and write-ahead log beside it", path)
 	}
 	if err != nil {
 		return fmt.Errorf("migrating %s: taking the lock %s: %w", path, lock.Path(), err)
