@@ -108,6 +108,7 @@ var texts = map[string]text{
 	"phone.next":           {"Volgende: stuur de code", "Next: send the code"},
 	"code.title":           {"Vul de code in", "Enter the code"},
 	"code.sent":            {"We hebben om %s een sms met een code van 6 cijfers gestuurd naar %s.", "At %s we sent a text message with a 6-digit code to %s."},
+	"code.valid":           {"De code is %s geldig, tot %s.", "The code is valid for %s, until %s."},
 	"code.label":           {"Code uit de sms", "Code from the text message"},
 	"code.hint":            {"6 cijfers, bijvoorbeeld 123456.", "6 digits, for example 123456."},
 	"code.next":            {"Volgende", "Next"},

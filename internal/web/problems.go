@@ -19,6 +19,8 @@ type problem struct {
 	msg   string
 	// field names the form field the message is about ("code"), if any.
 	field string
+	// value is what the user typed in field, shown again; "" for none.
+	value string
 	// retryAfter, when set, is sent as Retry-After.
 	retryAfter time.Duration
 	// internal problems are logged with a reference.

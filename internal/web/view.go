@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
@@ -33,6 +34,10 @@ type view struct {
 	Rows       []row
 	Phone      string
 	SentAt     string
+	// CodeValid says how long the code sent is valid; Code is a malformed
+	// code, shown again to correct.
+	CodeValid  string
+	Code       string
 	Paragraphs []string
 	// Back, on an error page, leads back to the current step.
 	Back string
@@ -170,13 +175,14 @@ func doneTexts(lang string, inv *reconi.Invitation, now time.Time) (string, []st
 }
 
 // formatPhone writes a number as people read it: +31 6 12345678. It is the
-// user's own number, shown in full so they can check it.
+// user's own number, shown in full so they can check it, and on one line:
+// its spaces do not break.
 func formatPhone(p string) string {
 	n, err := phonenumbers.Parse(p, reconi.DefaultPhoneRegion)
-	if err != nil {
-		return p
+	if err == nil {
+		p = phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 	}
-	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+	return strings.ReplaceAll(p, " ", "\u00a0")
 }
 
 // formatWhen writes when a code was sent: the time of day, with the date

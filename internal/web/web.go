@@ -41,6 +41,7 @@
 //	<form id="confirm">    button id="confirm-submit"    (details)
 //	<form id="send-code">  button id="send-code-submit"  (phone; also "send a new code" on code)
 //	<form id="verify">     button id="verify-submit", <input id="code" name="code">  (code)
+//	<p id="code-valid">    how long the code is valid, and until when  (code)
 //	<form id="order">      button id="order-submit"      (summary)
 //	<input type="hidden" name="csrf"> in every form
 //	<a id="lang-switch">   the other language
@@ -99,6 +100,9 @@ type Options struct {
 	// SecureCookies marks cookies Secure on plain HTTP requests too, for a
 	// server behind a proxy that ends TLS. TLS requests always get them.
 	SecureCookies bool
+	// CodeTTL is how long an SMS code is valid, which the code page states
+	// (default 10 minutes, the service's).
+	CodeTTL time.Duration
 }
 
 var (
@@ -124,12 +128,13 @@ var pages = func() map[string]*template.Template {
 const maxForm = 16 << 10
 
 type handler struct {
-	b      reconi.UserSide
-	csrf   *csrf
-	now    func() time.Time
-	log    *slog.Logger
-	secure bool
-	mux    *http.ServeMux
+	b       reconi.UserSide
+	csrf    *csrf
+	now     func() time.Time
+	log     *slog.Logger
+	secure  bool
+	codeTTL time.Duration
+	mux     *http.ServeMux
 }
 
 // New returns the handler of the invitation pages, for every path under
@@ -144,12 +149,15 @@ func New(b reconi.UserSide, opts Options) http.Handler {
 	if opts.FormTTL <= 0 {
 		opts.FormTTL = 24 * time.Hour
 	}
+	if opts.CodeTTL <= 0 {
+		opts.CodeTTL = 10 * time.Minute
+	}
 	secret := opts.CSRFSecret
 	if len(secret) == 0 {
 		secret = make([]byte, 32)
 		rand.Read(secret)
 	}
-	h := &handler{b: b, now: opts.Now, log: opts.Logger, secure: opts.SecureCookies, mux: http.NewServeMux(),
+	h := &handler{b: b, now: opts.Now, log: opts.Logger, secure: opts.SecureCookies, codeTTL: opts.CodeTTL, mux: http.NewServeMux(),
 		csrf: &csrf{secret: secret, ttl: opts.FormTTL, now: opts.Now, secure: opts.SecureCookies}}
 
 	h.route("GET /invite/static/{file}", h.static)
@@ -255,6 +263,10 @@ func (h *handler) show(w http.ResponseWriter, r *http.Request) {
 // so it costs no try.
 var errCodeFormat = errors.New("the code is not 6 digits")
 
+// maxTyped bounds a malformed code shown again in the field: longer input
+// was not a code mistyped.
+const maxTyped = 32
+
 // cleanCode drops the spaces and dashes people type in a code ("123 456").
 func cleanCode(s string) (string, bool) {
 	s = strings.Map(func(r rune) rune {
@@ -301,7 +313,12 @@ func (h *handler) post(allowed []string, act func(r *http.Request, token string)
 		}
 		if err := act(r, token); err != nil {
 			if errors.Is(err, errCodeFormat) {
-				h.step(w, r, lang, token, inv, problem{status: http.StatusUnprocessableEntity, field: "code", msg: mustTr(lang, "err.code.format")})
+				// Kept in the field, so that a typo can be corrected.
+				typed := r.PostFormValue("code")
+				if len(typed) > maxTyped {
+					typed = ""
+				}
+				h.step(w, r, lang, token, inv, problem{status: http.StatusUnprocessableEntity, field: "code", msg: mustTr(lang, "err.code.format"), value: typed})
 				return
 			}
 			if p := classify(lang, err, h.now()); p.onForm() {
@@ -354,7 +371,7 @@ func (h *handler) problemPage(w http.ResponseWriter, r *http.Request, lang, toke
 // a problem shown on the form.
 func (h *handler) step(w http.ResponseWriter, r *http.Request, lang, token string, inv *reconi.Invitation, p problem) {
 	v := newView(lang, "", token)
-	v.Inv, v.Error, v.ErrorField = inv, p.msg, p.field
+	v.Inv, v.Error, v.ErrorField, v.Code = inv, p.msg, p.field, p.value
 	switch inv.Next {
 	case "confirm":
 		v.Page, v.Title, v.Step = "details", mustTr(lang, "details.title"), 1
@@ -365,6 +382,7 @@ func (h *handler) step(w http.ResponseWriter, r *http.Request, lang, token strin
 		v.Page, v.Title, v.Step = "code", mustTr(lang, "code.title"), 3
 		if inv.CodeSentAt != nil {
 			v.SentAt = formatWhen(lang, *inv.CodeSentAt, h.now())
+			v.CodeValid = mustTr(lang, "code.valid", formatWait(lang, h.codeTTL), formatWhen(lang, inv.CodeSentAt.Add(h.codeTTL), h.now()))
 		}
 	case "order":
 		v.Page, v.Title, v.Step = "summary", mustTr(lang, "summary.title"), 4

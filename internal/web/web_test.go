@@ -443,14 +443,20 @@ func TestEmployedFlow(t *testing.T) {
 	p = b.follow(b.submit(p, "confirm", nil), inv.token)
 	p.check(t, 200, "phone", "nl", "Stap 2 van 4", "Controleer uw mobiele nummer", "+31 6 12345678", "Volgende: stuur de code")
 	en.get(base).check(t, 200, "phone", "en", "Check your mobile number", "+31 6 12345678", "Next: send the code")
+	// The number stays on one line: its spaces do not break.
+	if want := "31\u00a06\u00a012345678</p>"; !strings.Contains(p.body, want) {
+		t.Errorf("the page has no %q, the number with non-breaking spaces:\n%s", want, p.body)
+	}
 	if f.state(t, inv) != reconi.UserDetailsConfirmed {
 		t.Fatalf("state %s after confirm", f.state(t, inv))
 	}
 
 	// 3. The code.
 	p = b.follow(b.submit(p, "send-code", nil), inv.token)
-	p.check(t, 200, "code", "nl", "Stap 3 van 4", "Vul de code in", "Code uit de sms", "om 10:00", "Stuur een nieuwe code")
-	en.get(base).check(t, 200, "code", "en", "Enter the code", "Code from the text message", "At 10:00", "Send a new code")
+	p.check(t, 200, "code", "nl", "Stap 3 van 4", "Vul de code in", "Code uit de sms", "om 10:00",
+		"De code is 10 minuten geldig, tot 10:10.", "Stuur een nieuwe code")
+	en.get(base).check(t, 200, "code", "en", "Enter the code", "Code from the text message", "At 10:00",
+		"The code is valid for 10 minutes, until 10:10.", "Send a new code")
 	field := byID(p.doc, "code")
 	for k, v := range map[string]string{"name": "code", "inputmode": "numeric", "autocomplete": "one-time-code", "type": "text"} {
 		if got := attr(field, k); got != v {
@@ -482,9 +488,13 @@ func TestEmployedFlow(t *testing.T) {
 	pe := en.get(base)
 	pe = en.submit(pe, "verify", map[string]string{"code": wrong})
 	pe.check(t, http.StatusUnprocessableEntity, "code", "en", "The code is not right. You have 3 tries left.")
-	// Not six digits: the service is not asked, no try is spent.
+	// Not six digits: the service is not asked, no try is spent, and what
+	// was typed stays in the field to correct.
 	p2 = b.submit(p2, "verify", map[string]string{"code": "12ab"})
 	p2.check(t, http.StatusUnprocessableEntity, "code", "nl", "Vul de 6 cijfers van de code uit de sms in.")
+	if got := attr(byID(p2.doc, "code"), "value"); got != "12ab" {
+		t.Errorf("after a malformed code the field holds %q, want 12ab", got)
+	}
 	p2 = b.submit(p2, "verify", map[string]string{"code": wrong})
 	p2.check(t, http.StatusUnprocessableEntity, "code", "nl", "nog 2 keer")
 
