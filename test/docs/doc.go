@@ -12,8 +12,9 @@
 //     TestSchemaInStep checks it names the parser's fields.
 //   - docs/openapi.yaml: written by hand; internal/httpapi's openapi_test.go
 //     checks it describes every route and answer of the server.
-//   - docs/screenshots/invite-done.png: written by cmd/serve's
-//     TestBrowserInvitation when run with -update-screenshots.
+//   - docs/screenshots/invite-*.png: every step of the invitation pages at
+//     desktop and phone width, written by cmd/serve's TestBrowserInvitation
+//     when run with -update-screenshots.
 //   - docs/*.md and docs/examples/: written by hand; this package checks
 //     their size and runs docs/examples/onboard.sh.
 package docs
