@@ -95,7 +95,7 @@ func IdentificationCallback(verify func(header, timestamp string, body []byte) e
 // registerIdentificationRoutes serves an operator's identification results;
 // the partner's own results arrive at IdentificationCallback.
 func (s *Server) registerIdentificationRoutes(on onRoute) {
-	on("POST", "/v1/users/{id}/identification", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/users/{id}/identification", operatorRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		var in struct {
 			Result string `json:"result"`
 			Note   string `json:"note"`

@@ -25,7 +25,7 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 // service as it arrives: one request, however many rows, validated with the
 // same all-or-nothing rule.
 func (s *Server) registerImportRoutes(on onRoute) {
-	on("POST", "/v1/applications/{id}/users/import", endpoint{mutating: true, stream: true}, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/applications/{id}/users/import", endpoint{mutating: true, stream: true, act: reconi.ActWizard}, withID(func(id int64, r *http.Request) (int, any, error) {
 		dry, err := queryBool(r, "dry_run")
 		if err != nil {
 			return 0, nil, err

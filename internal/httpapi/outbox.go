@@ -19,7 +19,7 @@ func (s *Server) registerOutboxRoutes(on onRoute) {
 		out, err := b.Outbox(r.Context(), f)
 		return http.StatusOK, out, err
 	})
-	on("POST", "/v1/outbox/retry", writeRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	on("POST", "/v1/outbox/retry", operatorRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		var in struct {
 			IDs []int64 `json:"ids"`
 		}

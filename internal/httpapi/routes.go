@@ -19,8 +19,13 @@ type onRoute func(method, path string, e endpoint, h handler)
 
 // How a route is guarded; import streams its body (see import.go).
 var (
-	readRoute  = endpoint{}
-	writeRoute = endpoint{mutating: true}
+	readRoute = endpoint{}
+	// writeRoute changes something: a helpdesk token, which changes
+	// nothing, is refused before the body is read; the service checks the
+	// rest. Prefer wizardRoute or operatorRoute, which check the role then.
+	writeRoute    = endpoint{mutating: true}
+	wizardRoute   = endpoint{mutating: true, act: reconi.ActWizard}
+	operatorRoute = endpoint{mutating: true, act: reconi.ActOperator}
 	// publicRoute needs no API token: the invitation token in the path is
 	// the user's credential.
 	publicRoute = endpoint{public: true}

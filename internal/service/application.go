@@ -297,3 +297,20 @@ func (s *Service) submit(ctx context.Context, tx store.Tx, a *reconi.Application
 	}
 	return s.invite(tx, a, now)
 }
+
+// CheckApplication reports whether the actor of ctx may see application
+// id: not found when it does not exist or belongs to an organisation the
+// actor does not hold, as the Backend's own methods say. The HTTP layer asks
+// before it reads a request's body; one indexed row, no users.
+func (a *Access) CheckApplication(ctx context.Context, id int64) error {
+	return wrap(a.store.View(ctx, func(tx store.Tx) error {
+		app, err := tx.Application(id)
+		if err != nil {
+			return err
+		}
+		if app == nil || !mayAccess(reconi.ActorFrom(ctx), app.Organization.KVK) {
+			return reconi.Errorf(reconi.KindNotFound, "application %d not found", id)
+		}
+		return nil
+	}))
+}

@@ -1,0 +1,95 @@
+package httpapi_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/reconi/reconi/internal/httpapi"
+)
+
+// countingBody is an endless request body that counts what the server read.
+type countingBody struct {
+	read  atomic.Int64
+	limit int64 // EOF after this many bytes, so that a failing test ends
+	fill  byte
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	left := b.limit - b.read.Load()
+	if left <= 0 {
+		return 0, io.EOF
+	}
+	n := int64(len(p))
+	n = min(n, left)
+	for i := range n {
+		p[i] = b.fill
+	}
+	b.read.Add(n)
+	return int(n), nil
+}
+
+func (b *countingBody) Close() error { return nil }
+
+// TestRefusedBeforeTheBody: a request whose token, role or organisation
+// the service would refuse is answered before a byte of its body is read.
+// The body is a header line without end (32 MiB here; the server would
+// read up to MaxImportBytes). Issue 10, item 1.
+func TestRefusedBeforeTheBody(t *testing.T) {
+	e := newEnv(t)
+	e.register(orgA, "Org A B.V.")
+	e.register(orgB, "Org B B.V.")
+	draftA, _ := e.draft(orgA, e.newUser(true))
+	app := "/v1/applications/" + strconv.FormatInt(draftA, 10)
+	for _, c := range []struct {
+		name, token, method, path string
+		status                    int
+	}{
+		{"helpdesk imports", e.token("helpdesk", orgA), "POST", app + "/users/import", 403},
+		{"helpdesk of all imports", e.token("helpdesk"), "POST", app + "/users/import", 403},
+		{"operator imports", e.token("operator"), "POST", app + "/users/import", 403},
+		{"manager of B imports into A", e.token("manager", orgB), "POST", app + "/users/import", 404},
+		{"import into no application", e.token("manager", orgA), "POST", "/v1/applications/999999/users/import", 404},
+		{"no token", "", "POST", app + "/users/import", 401},
+		{"helpdesk adds a user", e.token("helpdesk", orgA), "POST", app + "/users", 403},
+		{"manager loads prices", e.token("manager", orgA), "PUT", "/v1/prices", 403},
+		{"helpdesk loads the catalogue", e.token("helpdesk"), "PUT", "/v1/catalogue", 403},
+		{"operator starts a draft", e.token("operator"), "POST", "/v1/applications", 403},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := &countingBody{limit: 32 << 20, fill: 'a'}
+			req := httptest.NewRequest(c.method, c.path, body)
+			req.Header.Set("Content-Type", "text/csv")
+			req.Header.Set(httpapi.IdempotencyHeader, "k-"+c.name)
+			if c.token != "" {
+				req.Header.Set("Authorization", "Bearer "+c.token)
+			}
+			rec := httptest.NewRecorder()
+			start := time.Now()
+			e.api.Handler().ServeHTTP(rec, req)
+			if rec.Code != c.status {
+				t.Errorf("status %d, want %d: %.300s", rec.Code, c.status, rec.Body)
+			}
+			if n := body.read.Load(); n != 0 {
+				t.Errorf("the server read %d bytes of the body before it refused the request", n)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("refused after %v", d)
+			}
+		})
+	}
+	// An allowed sender still gets its body read: the import is refused
+	// for its content, not before it.
+	body := &countingBody{limit: 1 << 10, fill: 'a'}
+	req := httptest.NewRequest("POST", app+"/users/import", body)
+	req.Header.Set("Authorization", "Bearer "+e.token("manager", orgA))
+	rec := httptest.NewRecorder()
+	e.api.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusBadRequest || body.read.Load() == 0 {
+		t.Errorf("the manager's import: status %d after reading %d bytes: %.300s", rec.Code, body.read.Load(), rec.Body)
+	}
+}
