@@ -8,14 +8,14 @@ import (
 	"github.com/reconi/reconi/internal/reconi"
 )
 
-// bodyReader turns a body over its size limit into a domain error, which
-// the importer passes on.
+// bodyReader turns a body that cannot be read (over its size limit, or
+// malformed chunked encoding) into a domain error, which the importer
+// passes on: a 400, not a 500.
 type bodyReader struct{ r io.Reader }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return n, bodyError(err)
 	}
 	return n, err

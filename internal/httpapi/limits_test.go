@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"bufio"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,4 +96,68 @@ func TestRefusedBeforeTheBody(t *testing.T) {
 	if rec.Code != http.StatusBadRequest || body.read.Load() == 0 {
 		t.Errorf("the manager's import: status %d after reading %d bytes: %.300s", rec.Code, body.read.Load(), rec.Body)
 	}
+}
+
+// TestBoundedImport: a cell without end is refused after a bounded read,
+// and the 400 does not echo it; a malformed chunked body is a 400, not a
+// 500. Issue 10, item 2.
+func TestBoundedImport(t *testing.T) {
+	e := newEnv(t)
+	e.register(orgA, "Org A B.V.")
+	draftA, _ := e.draft(orgA)
+	manager := e.token("manager", orgA)
+	path := "/v1/applications/" + strconv.FormatInt(draftA, 10) + "/users/import"
+
+	for _, prefix := range []string{"", "first_name,last_name,email,phone,date_of_birth,employed\nPiet,"} {
+		body := &prefixedBody{prefix: prefix, countingBody: countingBody{limit: 256 << 20, fill: 'x'}}
+		req := httptest.NewRequest("POST", path, body)
+		req.Header.Set("Authorization", "Bearer "+manager)
+		rec := httptest.NewRecorder()
+		e.api.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "is longer than 65536 bytes") {
+			t.Errorf("%q…: status %d: %.300s", prefix, rec.Code, rec.Body)
+		}
+		if rec.Body.Len() > 1024 {
+			t.Errorf("%q…: a %d-byte reply", prefix, rec.Body.Len())
+		}
+		if n := body.read.Load(); n > 2<<20 {
+			t.Errorf("%q…: read %d bytes", prefix, n)
+		}
+	}
+
+	for _, c := range []struct{ path, contentType string }{{path, "text/csv"}, {"/v1/applications", "application/json"}} {
+		conn, err := net.Dial("tcp", e.ts.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n"+
+			"4\r\nfirs\r\nzz-not-a-size\r\n", c.path, manager, c.contentType)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s, malformed chunks: %d %.300s", c.path, resp.StatusCode, b)
+		}
+	}
+	if strings.Contains(e.logs.String(), "level=ERROR") {
+		t.Errorf("errors logged:\n%s", e.logs)
+	}
+}
+
+// prefixedBody sends prefix, then the endless fill.
+type prefixedBody struct {
+	prefix string
+	countingBody
+}
+
+func (b *prefixedBody) Read(p []byte) (int, error) {
+	if n := int(b.read.Load()); n < len(b.prefix) {
+		m := copy(p, b.prefix[n:])
+		b.read.Add(int64(m))
+		return m, nil
+	}
+	return b.countingBody.Read(p)
 }

@@ -49,7 +49,7 @@ func outboxFilter(r *http.Request) (reconi.OutboxFilter, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return f, reconi.Invalid("limit", "%q is not a count", v)
+			return f, reconi.Invalid("limit", "%q is not a count", reconi.Excerpt(v))
 		}
 		f.Limit = n
 	}

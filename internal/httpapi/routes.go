@@ -95,7 +95,7 @@ func withID(h func(id int64, r *http.Request) (int, any, error)) handler {
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, reconi.Errorf(reconi.KindNotFound, "%q not found: IDs are whole numbers above 0", s)
+		return 0, reconi.Errorf(reconi.KindNotFound, "%q not found: IDs are whole numbers above 0", reconi.Excerpt(s))
 	}
 	return id, nil
 }
@@ -104,7 +104,7 @@ func parseID(s string) (int64, error) {
 func queryID(name, v string) (int64, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, reconi.Invalid(name, "%q is not an ID: want a whole number above 0", v)
+		return 0, reconi.Invalid(name, "%q is not an ID: want a whole number above 0", reconi.Excerpt(v))
 	}
 	return id, nil
 }
@@ -116,7 +116,7 @@ func queryBool(r *http.Request, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, reconi.Invalid(name, "%q is not true or false", v)
+		return false, reconi.Invalid(name, "%q is not true or false", reconi.Excerpt(v))
 	}
 	return b, nil
 }

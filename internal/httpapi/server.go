@@ -251,7 +251,7 @@ func bodyError(err error) error {
 	if errors.As(err, &tooBig) {
 		return reconi.Errorf(reconi.KindInvalid, "request body is larger than %d bytes", tooBig.Limit)
 	}
-	return reconi.Errorf(reconi.KindInvalid, "reading the request body: %v", err)
+	return reconi.Errorf(reconi.KindInvalid, "reading the request body: %s", reconi.Excerpt(err.Error()))
 }
 
 // decode reads a JSON body into v, refusing unknown fields and trailing data.
@@ -263,7 +263,9 @@ func decode(r *http.Request, v any) error {
 		if errors.As(err, &tooBig) {
 			return bodyError(err)
 		}
-		return reconi.Errorf(reconi.KindInvalid, "request body is not valid JSON for this request: %v", err)
+		// The message may quote the body (an unknown field's name): a
+		// short excerpt only.
+		return reconi.Errorf(reconi.KindInvalid, "request body is not valid JSON for this request: %s", reconi.Excerpt(err.Error()))
 	}
 	if dec.More() {
 		return reconi.Errorf(reconi.KindInvalid, "request body has data after the JSON value")

@@ -70,5 +70,5 @@ func (a Actor) Permits(act Action) error {
 	case "":
 		return Errorf(KindUnauthorized, "not logged in")
 	}
-	return Errorf(KindForbidden, "role %q may not do this", a.Role)
+	return Errorf(KindForbidden, "role %q may not do this", Excerpt(string(a.Role)))
 }

@@ -53,7 +53,7 @@ func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string)
 			n++
 		}
 		if n == 0 && email != "" {
-			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of application %d", email, a.ID)
+			return reconi.Errorf(reconi.KindNotFound, "%q is not a user of application %d", reconi.Excerpt(strings.TrimSpace(email)), a.ID)
 		}
 		if n == 0 {
 			return reconi.Errorf(reconi.KindConflict, "application %d has no request in progress", a.ID)

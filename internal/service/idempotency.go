@@ -24,7 +24,7 @@ func (a *Access) Claim(ctx context.Context, tokenID int64, key, fingerprint stri
 			return err
 		}
 		if r.Fingerprint != fingerprint {
-			return reconi.Errorf(reconi.KindInvalid, "Idempotency-Key %q was used before for a different request", key)
+			return reconi.Errorf(reconi.KindInvalid, "Idempotency-Key %q was used before for a different request", reconi.Excerpt(key))
 		}
 		if r.State == "pending" {
 			if a.now().Sub(r.CreatedAt) < IdempotencyPendingTimeout {

@@ -45,7 +45,7 @@ func (s *Service) IdentificationResult(ctx context.Context, reference string, pa
 		if err != nil {
 			return err
 		}
-		notFound := reconi.Errorf(reconi.KindNotFound, "identification %q not found", reference)
+		notFound := reconi.Errorf(reconi.KindNotFound, "identification %q not found", reconi.Excerpt(reference))
 		if userID == 0 {
 			return notFound
 		}
@@ -73,7 +73,7 @@ func (s *Service) IdentificationResult(ctx context.Context, reference string, pa
 				out = u // a repeated callback
 				return nil
 			}
-			return reconi.Errorf(reconi.KindConflict, "identification %q: the user is not waiting for identification (state %s)", reference, u.State)
+			return reconi.Errorf(reconi.KindConflict, "identification %q: the user is not waiting for identification (state %s)", reconi.Excerpt(reference), u.State)
 		}
 		out, err = s.identified(ctx, tx, u, a, passed, note)
 		return err

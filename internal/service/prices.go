@@ -83,7 +83,7 @@ func validatePriceList(p *reconi.PriceList) error {
 		rows = append(rows, reconi.RowError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	if p.Currency != "EUR" {
-		bad("currency", "%q is not supported: want EUR", p.Currency)
+		bad("currency", "%q is not supported: want EUR", reconi.Excerpt(p.Currency))
 	}
 	if p.VATPercent < 0 || p.VATPercent > 100 {
 		bad("vat_percent", "%d is not a percentage", p.VATPercent)
@@ -91,7 +91,7 @@ func validatePriceList(p *reconi.PriceList) error {
 	check := func(name string, table map[reconi.Level]map[int]int64, levels []reconi.Level) {
 		for l := range table {
 			if l.Rank() == 0 {
-				bad(name, "%q is not a level: want EH2, EH2+, EH3 or EH4", l)
+				bad(name, "%q is not a level: want EH2, EH2+, EH3 or EH4", reconi.Excerpt(string(l)))
 			}
 		}
 		for _, l := range levels {

@@ -42,7 +42,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 			for _, u := range reconi.UserStates {
 				names = append(names, string(u))
 			}
-			return nil, reconi.Invalid("state", "%q is not a state: want one of %s", f.State, strings.Join(names, ", "))
+			return nil, reconi.Invalid("state", "%q is not a state: want one of %s", reconi.Excerpt(f.State), strings.Join(names, ", "))
 		}
 	}
 	if _, err := s.ExpireDue(ctx); err != nil {

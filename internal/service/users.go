@@ -76,10 +76,7 @@ func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) err
 			return err
 		}
 		if u == nil {
-			if _, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(email), "#"), 10, 64); err == nil {
-				return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d", email, a.ID)
-			}
-			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d", email, a.ID)
+			return reconi.Errorf(reconi.KindNotFound, "%q is not a user of draft %d", reconi.Excerpt(strings.TrimSpace(email)), a.ID)
 		}
 		if err := tx.DeleteUser(u.ID); err != nil {
 			return err
