@@ -161,3 +161,34 @@ func (b *prefixedBody) Read(p []byte) (int, error) {
 	}
 	return b.countingBody.Read(p)
 }
+
+// TestStoredFailureIsBounded: a failed request's long reply is sent in
+// full, but what is kept for its key is its kind and message. Issue 10,
+// item 4.
+func TestStoredFailureIsBounded(t *testing.T) {
+	e := newEnv(t)
+	e.register(orgA, "Org A B.V.")
+	draftA, _ := e.draft(orgA)
+	manager := e.token("manager", orgA)
+	var csv strings.Builder
+	csv.WriteString("first_name,last_name,email,phone,date_of_birth,employed\n")
+	for i := range 3000 {
+		fmt.Fprintf(&csv, "Jan,Jansen,not-an-address-%d,0612345678,1985-04-12,true\n", i)
+	}
+	req := request{method: "POST", path: "/v1/applications/" + strconv.FormatInt(draftA, 10) + "/users/import",
+		body: csv.String(), contentType: "text/csv", header: http.Header{httpapi.IdempotencyHeader: {"big-400"}}}
+	r1, b1 := e.do(manager, req)
+	r2, b2 := e.do(manager, req)
+	if r1.StatusCode != 400 || r2.StatusCode != 400 || r2.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("statuses %d, %d (replayed %q)", r1.StatusCode, r2.StatusCode, r2.Header.Get("Idempotent-Replayed"))
+	}
+	if len(b1) < 64<<10 {
+		t.Errorf("the first answer is %d bytes: it should list its 1000 rows", len(b1))
+	}
+	if len(b2) > 4<<10 {
+		t.Errorf("the kept answer is %d bytes", len(b2))
+	}
+	if e := errorOf(t, b2); e.Kind != "invalid" || !strings.Contains(e.Message, "3000 of 3000 rows are not valid") {
+		t.Errorf("kept answer: %+v", e)
+	}
+}

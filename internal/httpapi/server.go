@@ -30,6 +30,8 @@ type Access interface {
 	// CheckApplication says whether the actor of ctx may see application
 	// id (a not-found error when not); asked before a body is read.
 	CheckApplication(ctx context.Context, id int64) error
+	// Renew extends the lease of a claimed key while its request runs.
+	Renew(ctx context.Context, tokenID int64, key string) error
 }
 
 // Options tune a Server.
@@ -218,6 +220,8 @@ func StatusOf(k reconi.Kind) int {
 		return http.StatusUnauthorized
 	case reconi.KindForbidden:
 		return http.StatusForbidden
+	case reconi.KindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -41,6 +41,7 @@ func (anyToken) Claim(context.Context, int64, string, string) (int, []byte, bool
 func (anyToken) Complete(context.Context, int64, string, int, []byte) error { return nil }
 func (anyToken) Release(context.Context, int64, string) error               { return nil }
 func (anyToken) CheckApplication(context.Context, int64) error              { return nil }
+func (anyToken) Renew(context.Context, int64, string) error                 { return nil }
 
 // TestErrorKinds: each kind travels as its status with the error intact in
 // the body; an error the domain did not classify is a 500 whose details
@@ -278,7 +279,7 @@ func TestIdempotencyInFlight(t *testing.T) {
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "1" {
 		t.Errorf("repeat in flight: %d, Retry-After %q: %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
 	}
-	if got := errorOf(t, b); got.Kind != reconi.KindConflict || !strings.Contains(got.Message, "still in progress") {
+	if got := errorOf(t, b); got.Kind != reconi.KindUnavailable || !strings.Contains(got.Message, "still in progress") {
 		t.Errorf("in flight: %+v", got)
 	}
 	close(g.release)
