@@ -110,6 +110,10 @@ func (s *Server) handle(pattern string, e endpoint, h handler) {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		setRoute(r, pattern)
+		if err := checkRequestText(r, pattern); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if e.public {
 			s.respond(w, r, h)
 			return
@@ -274,7 +278,37 @@ func decode(r *http.Request, v any) error {
 	if dec.More() {
 		return reconi.Errorf(reconi.KindInvalid, "request body has data after the JSON value")
 	}
-	return nil
+	return reconi.CheckTexts("", v)
+}
+
+// checkRequestText refuses a NUL byte or bytes that are not UTF-8 in the
+// query, the path's values and the Idempotency-Key, naming where: the
+// service checks the values it is given, but these reach the idempotency
+// table, or a lookup, first.
+func checkRequestText(r *http.Request, pattern string) error {
+	for k, vs := range r.URL.Query() {
+		if err := reconi.CheckText("query parameter name", k); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := reconi.CheckText(reconi.Excerpt(k), v); err != nil {
+				return err
+			}
+		}
+	}
+	for rest := pattern; ; {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			break
+		}
+		name := strings.TrimSuffix(rest[i+1:j], "...")
+		if err := reconi.CheckText(name, r.PathValue(name)); err != nil {
+			return err
+		}
+		rest = rest[j+1:]
+	}
+	return reconi.CheckText(IdempotencyHeader, r.Header.Get(IdempotencyHeader))
 }
 
 // --- logging -------------------------------------------------------------

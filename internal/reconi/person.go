@@ -153,6 +153,13 @@ func ParseUser(f UserFields, now time.Time) (User, []RowError) {
 			errs = append(errs, RowError{Field: field, Value: Excerpt(value), Message: msg})
 		}
 	}
+	for _, t := range [][2]string{{"first_name", f.FirstName}, {"last_name", f.LastName}, {"email", f.Email},
+		{"phone", f.Phone}, {"date_of_birth", f.DateOfBirth}, {"employed", f.Employed}} {
+		if err := CheckText(t[0], t[1]); err != nil {
+			check(t[0], t[1], err)
+			return u, errs
+		}
+	}
 	var err error
 	u.FirstName, err = ParseName("first_name", f.FirstName)
 	check("first_name", f.FirstName, err)

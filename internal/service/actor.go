@@ -66,3 +66,13 @@ func (s *Service) Whoami(ctx context.Context) (*reconi.Actor, error) {
 	a := reconi.ActorFrom(ctx)
 	return &a, nil
 }
+
+// checkTexts applies reconi.CheckText to name, value pairs.
+func checkTexts(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := reconi.CheckText(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -28,6 +28,9 @@ func branchWarning(cat *reconi.Catalogue) string {
 // CreateDraft starts an application for an organisation at a level,
 // optionally restricted to one of its branches (wizard steps 3 to 6).
 func (s *Service) CreateDraft(ctx context.Context, in reconi.NewDraft) (*reconi.Application, error) {
+	if err := reconi.CheckTexts("", in); err != nil {
+		return nil, err
+	}
 	kvk, err := reconi.ParseKVK(in.KVK)
 	if err != nil {
 		return nil, err
@@ -178,6 +181,9 @@ func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, 
 // Submit agrees to the terms and submits a draft (wizard step 10): every user
 // is invited, and the quote is fixed.
 func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission) (*reconi.Application, error) {
+	if err := reconi.CheckTexts("", in); err != nil {
+		return nil, err
+	}
 	notify, err := s.checkSubmission(in)
 	if err != nil {
 		return nil, err

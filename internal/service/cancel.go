@@ -12,6 +12,9 @@ import (
 // Cancel stops requests still in progress: one user's, or all of an
 // application's.
 func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string) (*reconi.Application, error) {
+	if err := checkTexts("email", email, "reason", reason); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		reason = "cancelled by the authorization manager"

@@ -14,6 +14,9 @@ import (
 // Services lists the catalogue, optionally only what a means at a level may
 // use, or one provider's services.
 func (s *Service) Services(ctx context.Context, f reconi.ServiceFilter) ([]reconi.Service, error) {
+	if err := reconi.CheckTexts("", f); err != nil {
+		return nil, err
+	}
 	if err := authorize(ctx, actRead, ""); err != nil {
 		return nil, err
 	}
@@ -63,6 +66,9 @@ func findProvider(cat *reconi.Catalogue, name string) (*reconi.Provider, error) 
 
 // LoadCatalogue replaces the service catalogue after checking all of it.
 func (s *Service) LoadCatalogue(ctx context.Context, c reconi.Catalogue) error {
+	if err := reconi.CheckTexts("", c); err != nil {
+		return err
+	}
 	if err := authorize(ctx, actOperator, ""); err != nil {
 		return err
 	}

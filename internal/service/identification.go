@@ -26,6 +26,9 @@ const maxNoteRunes = 500
 // recorded changes nothing and succeeds, so a partner may retry a callback
 // whose answer it lost.
 func (s *Service) IdentificationResult(ctx context.Context, reference string, passed bool, note string) (*reconi.User, error) {
+	if err := checkTexts("reference", reference, "note", note); err != nil {
+		return nil, err
+	}
 	reference = strings.TrimSpace(reference)
 	if reference == "" {
 		return nil, reconi.Invalid("reference", "is empty")
@@ -91,6 +94,9 @@ func orErr(err error, otherwise error) error {
 // CompleteIdentification records the partner's result: passed moves the
 // user on to the final check, failed rejects the request.
 func (s *Service) CompleteIdentification(ctx context.Context, userID int64, passed bool, note string) (*reconi.User, error) {
+	if err := reconi.CheckText("note", note); err != nil {
+		return nil, err
+	}
 	var out *reconi.User
 	err := s.update(ctx, func(tx store.Tx) error {
 		u, a, err := s.operatorUser(ctx, tx, userID)

@@ -52,6 +52,9 @@ func (s *Service) priceList(tx store.Tx) (*reconi.PriceList, error) {
 // LoadPriceList puts a new price list in force; drafts are quoted from it at
 // once, submitted applications keep the quote they were submitted with.
 func (s *Service) LoadPriceList(ctx context.Context, p reconi.PriceList) error {
+	if err := reconi.CheckTexts("", p); err != nil {
+		return err
+	}
 	if err := authorize(ctx, actOperator, ""); err != nil {
 		return err
 	}
