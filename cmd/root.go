@@ -56,6 +56,7 @@ const (
 	ExitUnauthorized = 6 // not logged in, or the role may not do this
 	ExitTimeout      = 7 // status --wait: --timeout ran out before every user got there
 	ExitEnded        = 8 // status --wait: a user's request ended rejected, expired or cancelled
+	ExitUnavailable  = 9 // the server is busy with the same request (or down for a moment): retry
 	ExitCancelled    = 130
 )
 
@@ -89,6 +90,8 @@ func ExitCode(err error) int {
 		return ExitConflict
 	case reconi.KindUnauthorized, reconi.KindForbidden:
 		return ExitUnauthorized
+	case reconi.KindUnavailable:
+		return ExitUnavailable
 	}
 	return ExitError
 }

@@ -41,6 +41,7 @@ func TestExitCode(t *testing.T) {
 		{fmt.Errorf("import: %w", reconi.Invalid("kvk", "bad")), cmd.ExitInvalid},
 		{reconi.Errorf(reconi.KindNotFound, "x"), cmd.ExitNotFound},
 		{reconi.Errorf(reconi.KindConflict, "x"), cmd.ExitConflict},
+		{reconi.ErrInFlight, cmd.ExitUnavailable},
 		{reconi.Errorf(reconi.KindUnauthorized, "x"), cmd.ExitUnauthorized},
 		{reconi.Errorf(reconi.KindForbidden, "x"), cmd.ExitUnauthorized},
 		{reconi.Errorf(reconi.KindInternal, "x"), cmd.ExitError},

@@ -87,7 +87,7 @@ func TestCancel(t *testing.T) {
 	s.Run("cancel", id, "--yes", "--email", "jan@example.nl").Expect(t, cmd.ExitConflict, "",
 		"error: the request of jan@example.nl is no longer in progress (state issued)\n")
 	s.Run("cancel", id, "--yes", "--email", "kees@example.nl").Expect(t, cmd.ExitNotFound, "",
-		"error: kees@example.nl is not a user of application "+id+"\n")
+		"error: \"kees@example.nl\" is not a user of application "+id+"\n")
 	s.Run("cancel", "999", "--yes").Expect(t, cmd.ExitNotFound, "", "error: application 999 not found\n")
 
 	// Yes on the terminal cancels Piet; Jan keeps his means.

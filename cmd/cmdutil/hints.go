@@ -42,7 +42,7 @@ var hints = []hint{
 	{reconi.KindInvalid, regexp.MustCompile(`^ids: name at least one message ID$`),
 		"${0} (see reconi outbox list --state failed)"},
 	// A number where an email was expected: the user was named by ID.
-	{reconi.KindNotFound, regexp.MustCompile(`^#?\d+ is not a user of draft \d+$`),
+	{reconi.KindNotFound, regexp.MustCompile(`^"?#?\d+"? is not a user of draft \d+$`),
 		"${0}: name the user by email (reconi users list)"},
 	{reconi.KindInvalid, regexp.MustCompile(`^draft: no draft, application or organisation given$`),
 		"${0}: select one with --draft ID or --org KVK"},

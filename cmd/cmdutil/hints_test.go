@@ -28,6 +28,7 @@ func TestWithHint(t *testing.T) {
 		{reconi.Errorf(reconi.KindConflict, "application 7 is a draft"), "application 7 is a draft: remove users with reconi users remove instead"},
 		{reconi.Invalid("ids", "name at least one message ID"), "ids: name at least one message ID (see reconi outbox list --state failed)"},
 		{reconi.Errorf(reconi.KindNotFound, "17 is not a user of draft 3"), "17 is not a user of draft 3: name the user by email (reconi users list)"},
+		{reconi.Errorf(reconi.KindNotFound, `"17" is not a user of draft 3`), `"17" is not a user of draft 3: name the user by email (reconi users list)`},
 		{reconi.Invalid("draft", "no draft, application or organisation given"), "draft: no draft, application or organisation given: select one with --draft ID or --org KVK"},
 		{reconi.Invalid("direct", "permissions are not added directly (direct=false), so no services or providers can be given"),
 			"direct: permissions are not added directly (direct=false), so --all-services, --provider and --service cannot be given"},

@@ -159,7 +159,8 @@ func Run(ctx context.Context, opts *Options) error {
 		logger.Warn("public_url is not set: invitation links point at "+service.DefaultPublicURL+
 			"/invite/...; set public_url (RECONI_PUBLIC_URL) to the address users reach this server at", "addr", opts.Addr)
 	}
-	api := httpapi.New(svc, service.NewAccess(st, opts.Now), httpapi.Options{
+	access := service.NewAccess(st, opts.Now)
+	api := httpapi.New(svc, access, httpapi.Options{
 		Logger:         logger,
 		MaxBodyBytes:   opts.MaxBodyBytes,
 		MaxImportBytes: opts.MaxImportBytes,
@@ -241,7 +242,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return ignoreStop(gctx, svc.RunDispatcher(gctx, senders, opts.DispatchInterval, logger))
 	})
 	g.Go(func() error {
-		sweep(gctx, sweeps(svc, opts.ReminderDays), opts.SweepInterval, logger)
+		sweep(gctx, sweeps(svc, access, opts.ReminderDays), opts.SweepInterval, logger)
 		return nil
 	})
 	if err := g.Wait(); err != nil {
@@ -270,8 +271,13 @@ type task struct {
 // sweeps is the housekeeping serve runs every --sweep-interval, in order.
 // Replicas may sweep at once, so each task must only move a record that is
 // still in the state it expects.
-func sweeps(svc cmdutil.Local, reminderDays []int) []task {
+func sweeps(svc cmdutil.Local, access *service.Access, reminderDays []int) []task {
 	return []task{
+		// Stored answers to Idempotency-Keys are kept 24 hours.
+		{"forgot idempotency keys older than a day", func(ctx context.Context) (int, error) {
+			n, err := access.ExpireIdempotencyKeys(ctx)
+			return int(n), err
+		}},
 		{"expired requests past their deadline", svc.ExpireDue},
 		// Means past their end are recorded expired, and the reminders
 		// due before the end queued, each once (means_reminders).

@@ -285,9 +285,9 @@ func TestRemove(t *testing.T) {
 	s.Run("users", "remove", "jan@example.nl").Expect(t, cmd.ExitOK, "", "")
 	s.Run("users", "list", "--jq", ".[].email").Expect(t, cmd.ExitOK, "sanne@example.nl\n", "")
 	s.Run("users", "remove", "jan@example.nl").Expect(t, cmd.ExitNotFound, "",
-		"error: jan@example.nl is not a user of draft 1\n")
+		"error: \"jan@example.nl\" is not a user of draft 1\n")
 	s.Run("users", "remove", "2").Expect(t, cmd.ExitNotFound, "",
-		"error: 2 is not a user of draft 1: name the user by email (reconi users list)\n")
+		"error: \"2\" is not a user of draft 1: name the user by email (reconi users list)\n")
 	s.RunWith(cmdtest.Options{TTY: true}, "users", "rm", "sanne@example.nl").Expect(t, cmd.ExitOK, "",
 		"✓ Removed sanne@example.nl from draft 1\n")
 	s.Run("users", "list", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")

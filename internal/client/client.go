@@ -133,6 +133,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		req.SetQueryParamsFromValues(query)
 	}
 	if body != nil {
+		// encoding/json would turn bytes that are not UTF-8 into U+FFFD
+		// without a word: refuse them as the server and the embedded
+		// backend do.
+		if err := reconi.CheckTexts("", body); err != nil {
+			return err
+		}
 		req.SetHeader("Content-Type", "application/json")
 		req.SetBody(body)
 	}

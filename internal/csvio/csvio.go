@@ -73,7 +73,7 @@ func (r Row) NewUser() (reconi.NewUser, error) {
 			Rows: []reconi.RowError{{
 				Line:  r.Line,
 				Field: colEmployed,
-				Value: r.Employed,
+				Value: reconi.Excerpt(r.Employed),
 				// ParseBool names the field in its message; RowError has it apart.
 				Message: strings.TrimPrefix(reconi.ErrorMessage(err), colEmployed+": "),
 			}},

@@ -71,7 +71,7 @@ type Reader struct {
 // fails with a *reconi.Error of kind invalid when the header lacks a
 // required column, names a column twice, or is missing altogether.
 func NewReader(r io.Reader) (*Reader, error) {
-	br := bufio.NewReaderSize(decode(r), sniffBytes)
+	br := bufio.NewReaderSize(newRecordLimiter(decode(r)), sniffBytes)
 	comma, skipped, err := sniff(br)
 	if err != nil {
 		return nil, err
@@ -296,11 +296,16 @@ func delimiterName(comma rune) string {
 	return fmt.Sprintf("%q", comma)
 }
 
-// quoteList renders names as "a", "b" and "c".
+// quoteList renders names as "a", "b" and "c": the first ten, each cut
+// to an excerpt, so that a hostile header is not echoed whole.
 func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
+	const most = 10
+	q := make([]string, 0, min(len(names), most+1))
+	for _, n := range names[:min(len(names), most)] {
+		q = append(q, fmt.Sprintf("%q", reconi.Excerpt(n)))
+	}
+	if len(names) > most {
+		q = append(q, fmt.Sprintf("%d more", len(names)-most))
 	}
 	if len(q) < 2 {
 		return strings.Join(q, "")

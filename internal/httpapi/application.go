@@ -10,7 +10,7 @@ import (
 // one, submit it.
 func (s *Server) registerApplicationRoutes(on onRoute) {
 	b := s.backend
-	on("POST", "/v1/applications", writeRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	on("POST", "/v1/applications", wizardRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		var in reconi.NewDraft
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err
@@ -22,7 +22,7 @@ func (s *Server) registerApplicationRoutes(on onRoute) {
 		a, err := b.Application(r.Context(), id)
 		return http.StatusOK, a, err
 	}))
-	on("POST", "/v1/applications/{id}/submit", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/applications/{id}/submit", wizardRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		var in reconi.Submission
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err

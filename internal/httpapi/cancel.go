@@ -6,7 +6,7 @@ import (
 
 // registerCancelRoutes serves a manager stopping requests in progress.
 func (s *Server) registerCancelRoutes(on onRoute) {
-	on("POST", "/v1/applications/{id}/cancel", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/applications/{id}/cancel", wizardRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		var in struct {
 			Email  string `json:"email"`
 			Reason string `json:"reason"`

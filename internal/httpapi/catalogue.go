@@ -14,7 +14,7 @@ func (s *Server) registerCatalogueRoutes(on onRoute) {
 		out, err := b.Services(r.Context(), reconi.ServiceFilter{Level: q.Get("level"), Provider: q.Get("provider")})
 		return http.StatusOK, out, err
 	})
-	on("PUT", "/v1/catalogue", writeRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	on("PUT", "/v1/catalogue", operatorRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		var c reconi.Catalogue
 		if err := decode(r, &c); err != nil {
 			return 0, nil, err

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -54,6 +55,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handler, e
 		w.Write(body)
 		return
 	}
+	stopRenewing := s.renew(r.Context(), tokenID, key)
 	status, v, herr := func() (int, any, error) {
 		// A handler that panics answered nothing: free the key, or every
 		// retry would be told "in progress" until the claim goes stale.
@@ -65,6 +67,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handler, e
 				panic(p)
 			}
 		}()
+		defer stopRenewing()
 		return h(w, r)
 	}()
 	if herr != nil {
@@ -74,6 +77,10 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handler, e
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	stored := b
+	if herr != nil && len(b) > maxStoredFailure {
+		stored = shortFailure(status, v)
 	}
 	// A failure that is internal, or caused by a cancelled request or a
 	// server going down, changed nothing we can vouch for: let a retry run
@@ -85,10 +92,58 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handler, e
 		if err := s.access.Release(ctx, tokenID, key); err != nil {
 			s.opts.Logger.Error("releasing idempotency key", "err", err)
 		}
-	} else if err := s.access.Complete(ctx, tokenID, key, status, b); err != nil {
+	} else if err := s.access.Complete(ctx, tokenID, key, status, stored); err != nil {
 		s.opts.Logger.Error("recording idempotent answer", "err", err)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// claimRenewal is how often a running request renews its claim; the
+// service's lease (service.IdempotencyLease, 30 s) is a few times this, so
+// a claim outlives a slow request but not a crashed server by much.
+const claimRenewal = 10 * time.Second
+
+// renew keeps the claim of key alive until the returned func is called.
+func (s *Server) renew(ctx context.Context, tokenID int64, key string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(claimRenewal)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := s.access.Renew(ctx, tokenID, key); err != nil && ctx.Err() == nil {
+					s.opts.Logger.Warn("renewing an idempotency key", "err", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// maxStoredFailure bounds the reply kept for a failed request: a 400 that
+// lists a thousand bad rows is answered in full, but its retry gets the
+// kind and the message only.
+const maxStoredFailure = 4 << 10
+
+// shortFailure is what is kept of a failure's reply over maxStoredFailure.
+func shortFailure(status int, v any) []byte {
+	e := reconi.Error{Kind: reconi.KindInternal, Message: http.StatusText(status)}
+	if body, ok := v.(ErrorBody); ok {
+		e = reconi.Error{Kind: body.Error.Kind, Message: body.Error.Message}
+		if len(e.Message) > maxStoredFailure/2 {
+			e.Message = reconi.Excerpt(e.Message)
+		}
+		if n := len(body.Error.Rows) + body.Error.RowsOmitted; n > 0 {
+			e.Message += fmt.Sprintf(" (%d row problems were listed in the first answer; send the request with a new key to see them again)", n)
+		}
+	}
+	b, _ := marshal(ErrorBody{Error: e})
+	return b
 }

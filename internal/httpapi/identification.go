@@ -71,7 +71,7 @@ func IdentificationCallback(verify func(header, timestamp string, body []byte) e
 			passed = true
 		case "failed":
 		default:
-			writeJSON(w, http.StatusBadRequest, ErrorBody{Error: *reconi.Invalid("result", "%q is not a result: want passed or failed", in.Result)})
+			writeJSON(w, http.StatusBadRequest, ErrorBody{Error: *reconi.Invalid("result", "%q is not a result: want passed or failed", reconi.Excerpt(in.Result))})
 			return
 		}
 		if strings.TrimSpace(in.Reference) == "" {
@@ -95,7 +95,7 @@ func IdentificationCallback(verify func(header, timestamp string, body []byte) e
 // registerIdentificationRoutes serves an operator's identification results;
 // the partner's own results arrive at IdentificationCallback.
 func (s *Server) registerIdentificationRoutes(on onRoute) {
-	on("POST", "/v1/users/{id}/identification", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/users/{id}/identification", operatorRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		var in struct {
 			Result string `json:"result"`
 			Note   string `json:"note"`
@@ -104,7 +104,7 @@ func (s *Server) registerIdentificationRoutes(on onRoute) {
 			return 0, nil, err
 		}
 		if in.Result != "passed" && in.Result != "failed" {
-			return 0, nil, reconi.Invalid("result", "%q is not a result: want passed or failed", in.Result)
+			return 0, nil, reconi.Invalid("result", "%q is not a result: want passed or failed", reconi.Excerpt(in.Result))
 		}
 		u, err := s.backend.CompleteIdentification(r.Context(), id, in.Result == "passed", in.Note)
 		return http.StatusOK, u, err

@@ -9,7 +9,7 @@ import (
 // registerOrganizationRoutes serves the organisation register.
 func (s *Server) registerOrganizationRoutes(on onRoute) {
 	b := s.backend
-	on("POST", "/v1/organizations", writeRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	on("POST", "/v1/organizations", operatorRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		var in reconi.NewOrganization
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err

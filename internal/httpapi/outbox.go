@@ -19,7 +19,7 @@ func (s *Server) registerOutboxRoutes(on onRoute) {
 		out, err := b.Outbox(r.Context(), f)
 		return http.StatusOK, out, err
 	})
-	on("POST", "/v1/outbox/retry", writeRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	on("POST", "/v1/outbox/retry", operatorRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		var in struct {
 			IDs []int64 `json:"ids"`
 		}
@@ -49,7 +49,7 @@ func outboxFilter(r *http.Request) (reconi.OutboxFilter, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return f, reconi.Invalid("limit", "%q is not a count", v)
+			return f, reconi.Invalid("limit", "%q is not a count", reconi.Excerpt(v))
 		}
 		f.Limit = n
 	}

@@ -8,7 +8,7 @@ import (
 
 // registerPermissionRoutes serves wizard step 9.
 func (s *Server) registerPermissionRoutes(on onRoute) {
-	on("PUT", "/v1/applications/{id}/permissions", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("PUT", "/v1/applications/{id}/permissions", wizardRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		var in reconi.PermissionsInput
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err

@@ -13,7 +13,7 @@ func (s *Server) registerPriceRoutes(on onRoute) {
 		p, err := b.PriceList(r.Context())
 		return http.StatusOK, p, err
 	})
-	on("PUT", "/v1/prices", writeRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	on("PUT", "/v1/prices", operatorRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		var p reconi.PriceList
 		if err := decode(r, &p); err != nil {
 			return 0, nil, err

@@ -11,11 +11,11 @@ func (s *Server) registerReviewRoutes(on onRoute) {
 		out, err := b.Reviews(r.Context())
 		return http.StatusOK, out, err
 	})
-	on("POST", "/v1/users/{id}/approve", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/users/{id}/approve", operatorRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		u, err := b.Approve(r.Context(), id)
 		return http.StatusOK, u, err
 	}))
-	on("POST", "/v1/users/{id}/reject", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/users/{id}/reject", operatorRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		var in struct {
 			Reason string `json:"reason"`
 		}

@@ -19,8 +19,13 @@ type onRoute func(method, path string, e endpoint, h handler)
 
 // How a route is guarded; import streams its body (see import.go).
 var (
-	readRoute  = endpoint{}
-	writeRoute = endpoint{mutating: true}
+	readRoute = endpoint{}
+	// writeRoute changes something: a helpdesk token, which changes
+	// nothing, is refused before the body is read; the service checks the
+	// rest. Prefer wizardRoute or operatorRoute, which check the role then.
+	writeRoute    = endpoint{mutating: true}
+	wizardRoute   = endpoint{mutating: true, act: reconi.ActWizard}
+	operatorRoute = endpoint{mutating: true, act: reconi.ActOperator}
 	// publicRoute needs no API token: the invitation token in the path is
 	// the user's credential.
 	publicRoute = endpoint{public: true}
@@ -91,7 +96,7 @@ func withID(h func(id int64, r *http.Request) (int, any, error)) handler {
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, reconi.Errorf(reconi.KindNotFound, "%q not found: IDs are whole numbers above 0", s)
+		return 0, reconi.Errorf(reconi.KindNotFound, "%q not found: IDs are whole numbers above 0", reconi.Excerpt(s))
 	}
 	return id, nil
 }
@@ -100,7 +105,7 @@ func parseID(s string) (int64, error) {
 func queryID(name, v string) (int64, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, reconi.Invalid(name, "%q is not an ID: want a whole number above 0", v)
+		return 0, reconi.Invalid(name, "%q is not an ID: want a whole number above 0", reconi.Excerpt(v))
 	}
 	return id, nil
 }
@@ -112,7 +117,7 @@ func queryBool(r *http.Request, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, reconi.Invalid(name, "%q is not true or false", v)
+		return false, reconi.Invalid(name, "%q is not true or false", reconi.Excerpt(v))
 	}
 	return b, nil
 }

@@ -27,6 +27,11 @@ type Access interface {
 	Claim(ctx context.Context, tokenID int64, key, fingerprint string) (status int, body []byte, found bool, err error)
 	Complete(ctx context.Context, tokenID int64, key string, status int, body []byte) error
 	Release(ctx context.Context, tokenID int64, key string) error
+	// CheckApplication says whether the actor of ctx may see application
+	// id (a not-found error when not); asked before a body is read.
+	CheckApplication(ctx context.Context, id int64) error
+	// Renew extends the lease of a claimed key while its request runs.
+	Renew(ctx context.Context, tokenID int64, key string) error
 }
 
 // Options tune a Server.
@@ -92,6 +97,9 @@ type endpoint struct {
 	// public requests need no API token: the invitation token in the path
 	// is the user's credential.
 	public bool
+	// act is what the request does, for the role check made before the
+	// body is read (see precheck).
+	act reconi.Action
 }
 
 func (s *Server) handle(pattern string, e endpoint, h handler) {
@@ -102,6 +110,10 @@ func (s *Server) handle(pattern string, e endpoint, h handler) {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		setRoute(r, pattern)
+		if err := checkRequestText(r, pattern); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if e.public {
 			s.respond(w, r, h)
 			return
@@ -114,6 +126,10 @@ func (s *Server) handle(pattern string, e endpoint, h handler) {
 		}
 		setActor(r, actor)
 		r = r.WithContext(reconi.WithActor(r.Context(), actor))
+		if err := s.precheck(r, pattern, e, actor); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 
 		key := r.Header.Get(IdempotencyHeader)
 		if !e.mutating || key == "" {
@@ -122,6 +138,33 @@ func (s *Server) handle(pattern string, e endpoint, h handler) {
 		}
 		s.idempotent(w, r, h, e, tokenID, key)
 	}))
+}
+
+// precheck refuses, before a byte of the body is read, a request the
+// service would refuse anyway: a role that may not send it, or an
+// application the token may not see. A helpdesk token POSTing a CSV import
+// is answered 403 at once, not after the server has read a gigabyte. The
+// order is the service's: an application of another organisation is not
+// found before the role is considered, so the answer is the same on both
+// sides of the wire. The service still checks everything itself.
+func (s *Server) precheck(r *http.Request, pattern string, e endpoint, a reconi.Actor) error {
+	if !e.mutating {
+		return nil // no body to protect; the service answers
+	}
+	if strings.Contains(pattern, " /v1/applications/{id}") {
+		id, err := parseID(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := s.access.CheckApplication(r.Context(), id); err != nil {
+			return err
+		}
+	}
+	if a.Role == reconi.RoleHelpdesk {
+		// A helpdesk token changes nothing, whatever the route.
+		return a.Permits(reconi.ActWizard)
+	}
+	return a.Permits(e.act)
 }
 
 func (s *Server) authenticate(r *http.Request) (reconi.Actor, int64, error) {
@@ -181,6 +224,8 @@ func StatusOf(k reconi.Kind) int {
 		return http.StatusUnauthorized
 	case reconi.KindForbidden:
 		return http.StatusForbidden
+	case reconi.KindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -214,7 +259,7 @@ func bodyError(err error) error {
 	if errors.As(err, &tooBig) {
 		return reconi.Errorf(reconi.KindInvalid, "request body is larger than %d bytes", tooBig.Limit)
 	}
-	return reconi.Errorf(reconi.KindInvalid, "reading the request body: %v", err)
+	return reconi.Errorf(reconi.KindInvalid, "reading the request body: %s", reconi.Excerpt(err.Error()))
 }
 
 // decode reads a JSON body into v, refusing unknown fields and trailing data.
@@ -226,12 +271,44 @@ func decode(r *http.Request, v any) error {
 		if errors.As(err, &tooBig) {
 			return bodyError(err)
 		}
-		return reconi.Errorf(reconi.KindInvalid, "request body is not valid JSON for this request: %v", err)
+		// The message may quote the body (an unknown field's name): a
+		// short excerpt only.
+		return reconi.Errorf(reconi.KindInvalid, "request body is not valid JSON for this request: %s", reconi.Excerpt(err.Error()))
 	}
 	if dec.More() {
 		return reconi.Errorf(reconi.KindInvalid, "request body has data after the JSON value")
 	}
-	return nil
+	return reconi.CheckTexts("", v)
+}
+
+// checkRequestText refuses a NUL byte or bytes that are not UTF-8 in the
+// query, the path's values and the Idempotency-Key, naming where: the
+// service checks the values it is given, but these reach the idempotency
+// table, or a lookup, first.
+func checkRequestText(r *http.Request, pattern string) error {
+	for k, vs := range r.URL.Query() {
+		if err := reconi.CheckText("query parameter name", k); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := reconi.CheckText(reconi.Excerpt(k), v); err != nil {
+				return err
+			}
+		}
+	}
+	for rest := pattern; ; {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			break
+		}
+		name := strings.TrimSuffix(rest[i+1:j], "...")
+		if err := reconi.CheckText(name, r.PathValue(name)); err != nil {
+			return err
+		}
+		rest = rest[j+1:]
+	}
+	return reconi.CheckText(IdempotencyHeader, r.Header.Get(IdempotencyHeader))
 }
 
 // --- logging -------------------------------------------------------------

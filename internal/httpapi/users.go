@@ -9,7 +9,7 @@ import (
 // registerUserRoutes serves a draft's users and the users lists.
 func (s *Server) registerUserRoutes(on onRoute) {
 	b := s.backend
-	on("POST", "/v1/applications/{id}/users", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("POST", "/v1/applications/{id}/users", wizardRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		var in reconi.NewUser
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err
@@ -17,7 +17,7 @@ func (s *Server) registerUserRoutes(on onRoute) {
 		u, err := b.AddUser(r.Context(), id, in)
 		return http.StatusCreated, u, err
 	}))
-	on("DELETE", "/v1/applications/{id}/users/{email}", writeRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+	on("DELETE", "/v1/applications/{id}/users/{email}", wizardRoute, withID(func(id int64, r *http.Request) (int, any, error) {
 		return http.StatusOK, map[string]string{"removed": r.PathValue("email")}, b.RemoveUser(r.Context(), id, r.PathValue("email"))
 	}))
 	on("GET", "/v1/users", readRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {

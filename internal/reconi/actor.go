@@ -36,3 +36,39 @@ func ActorFrom(ctx context.Context) Actor {
 	a, _ := ctx.Value(actorKey{}).(Actor)
 	return a
 }
+
+// Action is what a request does, for the role check.
+type Action int
+
+const (
+	ActRead     Action = iota // status, users, applications
+	ActWizard                 // drafts, users, permissions, submit, cancel
+	ActOperator               // the broker's register, catalogue, prices, identification results, final checks, the outbox
+)
+
+// Permits checks a's role alone against act, whatever the organisation:
+// the service checks the organisation too, and the HTTP layer asks this
+// before it reads a request's body.
+func (a Actor) Permits(act Action) error {
+	switch a.Role {
+	case RoleLocal:
+		return nil
+	case RoleOperator:
+		if act == ActWizard {
+			return Errorf(KindForbidden, "an operator token cannot run the wizard; use a manager token")
+		}
+		return nil
+	case RoleManager, RoleHelpdesk:
+		if act == ActOperator {
+			return Errorf(KindForbidden, "only an operator may do this: the broker's register, catalogue and prices, "+
+				"identification results, final checks and the outbox; a %s token may not", a.Role)
+		}
+		if act == ActWizard && a.Role == RoleHelpdesk {
+			return Errorf(KindForbidden, "a helpdesk token reads status and users; it changes nothing")
+		}
+		return nil
+	case "":
+		return Errorf(KindUnauthorized, "not logged in")
+	}
+	return Errorf(KindForbidden, "role %q may not do this", Excerpt(string(a.Role)))
+}

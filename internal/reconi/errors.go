@@ -16,12 +16,15 @@ const (
 	KindConflict     Kind = "conflict"
 	KindUnauthorized Kind = "unauthorized"
 	KindForbidden    Kind = "forbidden"
-	KindInternal     Kind = "internal"
+	// KindUnavailable says "not now": the same request, retried shortly,
+	// may succeed. Pipelines retry it; they do not retry a conflict.
+	KindUnavailable Kind = "unavailable"
+	KindInternal    Kind = "internal"
 )
 
 // ErrInFlight means a request with the same Idempotency-Key is still being
 // answered; retrying shortly gets its answer.
-var ErrInFlight = &Error{Kind: KindConflict, Message: "a request with this Idempotency-Key is still in progress; retry shortly"}
+var ErrInFlight = &Error{Kind: KindUnavailable, Message: "a request with this Idempotency-Key is still in progress; retry shortly"}
 
 // Error is the one error type the domain returns. Message is written for the
 // person at the terminal; Rows carries per-row problems of a bulk input.

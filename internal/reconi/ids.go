@@ -15,7 +15,7 @@ type KVK string
 func ParseKVK(s string) (KVK, error) {
 	d := stripSeparators(s)
 	if len(d) != 8 || !allDigits(d) {
-		return "", Invalid("kvk", "%q is not a KvK number: want exactly 8 digits, like 69599084", s)
+		return "", Invalid("kvk", "%q is not a KvK number: want exactly 8 digits, like 69599084", Excerpt(s))
 	}
 	return KVK(d), nil
 }
@@ -27,7 +27,7 @@ type BranchNumber string
 func ParseBranch(s string) (BranchNumber, error) {
 	d := stripSeparators(s)
 	if len(d) != 12 || !allDigits(d) {
-		return "", Invalid("branch", "%q is not a branch number (vestigingsnummer): want exactly 12 digits, like 000037178598", s)
+		return "", Invalid("branch", "%q is not a branch number (vestigingsnummer): want exactly 12 digits, like 000037178598", Excerpt(s))
 	}
 	return BranchNumber(d), nil
 }
@@ -38,7 +38,7 @@ type OIN string
 // ParseOIN validates s as an OIN.
 func ParseOIN(s string) (OIN, error) {
 	if len(s) != 20 || !allDigits(s) {
-		return "", Invalid("oin", "%q is not an OIN: want exactly 20 digits", s)
+		return "", Invalid("oin", "%q is not an OIN: want exactly 20 digits", Excerpt(s))
 	}
 	return OIN(s), nil
 }
@@ -50,7 +50,7 @@ const serviceIDPrefix = "urn:etoegang:DV:"
 
 // ParseServiceID validates s as a ServiceID URN.
 func ParseServiceID(s string) (ServiceID, error) {
-	bad := Invalid("service", "%q is not a ServiceID: want urn:etoegang:DV:<OIN, 20 digits>:services:<index ≥ 1>", s)
+	bad := Invalid("service", "%q is not a ServiceID: want urn:etoegang:DV:<OIN, 20 digits>:services:<index ≥ 1>", Excerpt(s))
 	rest, ok := strings.CutPrefix(s, serviceIDPrefix)
 	if !ok {
 		return "", bad
@@ -109,7 +109,7 @@ func ParseLevel(s string) (Level, error) {
 	case "EH1", "LOA1":
 		return "", Invalid("level", "EH1 was retired on 1 July 2021; choose EH2, EH2+ or EH3")
 	}
-	return "", Invalid("level", "%q is not an assurance level: want EH2, EH2+, EH3 or EH4", s)
+	return "", Invalid("level", "%q is not an assurance level: want EH2, EH2+, EH3 or EH4", Excerpt(s))
 }
 
 // Rank orders levels: EH2 < EH2+ < EH3 < EH4. Unknown levels rank 0.
@@ -146,7 +146,7 @@ func ParseValidity(s string) (int, error) {
 			}
 		}
 	}
-	return 0, Invalid("validity", "%q is not offered: want 1y, 3y or 5y (permissions are valid for at most 5 years)", s)
+	return 0, Invalid("validity", "%q is not offered: want 1y, 3y or 5y (permissions are valid for at most 5 years)", Excerpt(s))
 }
 
 func stripSeparators(s string) string {

@@ -218,19 +218,3 @@ func FormatWithin(d time.Duration) string {
 	}
 	return d.String()
 }
-
-// Excerpt shortens a value for an error message, so a huge input is never
-// echoed whole; print it with %q, which escapes what a terminal would obey.
-func Excerpt(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

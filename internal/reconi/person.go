@@ -34,12 +34,12 @@ func ParseEmail(s string) (string, error) {
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || len(s) > 254 {
-		return "", Invalid("email", "%q is not an email address: want an address like jan@example.nl", s)
+		return "", Invalid("email", "%q is not an email address: want an address like jan@example.nl", Excerpt(s))
 	}
 	at := strings.LastIndexByte(s, '@')
 	domain := strings.ToLower(s[at+1:])
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
-		return "", Invalid("email", "%q has no valid domain: want an address like jan@example.nl", s)
+		return "", Invalid("email", "%q has no valid domain: want an address like jan@example.nl", Excerpt(s))
 	}
 	return s[:at+1] + domain, nil
 }
@@ -73,10 +73,10 @@ func parseMobileLibrary(s, t string) (string, error) {
 	}
 	switch typ {
 	case phonenumbers.UNKNOWN:
-		return "", Invalid("phone", "%q is not a valid phone number: want a mobile number like 06 12345678 or +31 6 12345678", s)
+		return "", Invalid("phone", "%q is not a valid phone number: want a mobile number like 06 12345678 or +31 6 12345678", Excerpt(s))
 	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
 	default:
-		return "", Invalid("phone", "%q is not a mobile number: the SMS code goes there, want a mobile number like 06 12345678", s)
+		return "", Invalid("phone", "%q is not a mobile number: the SMS code goes there, want a mobile number like 06 12345678", Excerpt(s))
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
 }
@@ -130,14 +130,14 @@ func ParseDate(field, s string, now time.Time) (Date, error) {
 			continue
 		}
 		if d.After(now) {
-			return "", Invalid(field, "%q is in the future", s)
+			return "", Invalid(field, "%q is in the future", Excerpt(s))
 		}
 		if d.Year() < 1900 {
-			return "", Invalid(field, "%q is before 1900", s)
+			return "", Invalid(field, "%q is before 1900", Excerpt(s))
 		}
 		return Date(d.Format("2006-01-02")), nil
 	}
-	return "", Invalid(field, "%q is not a date: want YYYY-MM-DD (or DD-MM-YYYY), a day that exists", s)
+	return "", Invalid(field, "%q is not a date: want YYYY-MM-DD (or DD-MM-YYYY), a day that exists", Excerpt(s))
 }
 
 // ParseBool accepts the spellings spreadsheets and people use, in English and
@@ -149,7 +149,7 @@ func ParseBool(field, s string) (bool, error) {
 	case "false", "no", "nee", "onwaar", "n", "0":
 		return false, nil
 	}
-	return false, Invalid(field, "%q is not a yes/no value: want true/false, yes/no, ja/nee or 1/0", s)
+	return false, Invalid(field, "%q is not a yes/no value: want true/false, yes/no, ja/nee or 1/0", Excerpt(s))
 }
 
 // UserFields are one user's fields as entered: a form, a CSV row, a
@@ -170,7 +170,14 @@ func ParseUser(f UserFields, now time.Time) (User, []RowError) {
 			// The domain message starts with the field; the row error
 			// names the field on its own.
 			msg := strings.TrimPrefix(ErrorMessage(err), field+": ")
-			errs = append(errs, RowError{Field: field, Value: value, Message: msg})
+			errs = append(errs, RowError{Field: field, Value: Excerpt(value), Message: msg})
+		}
+	}
+	for _, t := range [][2]string{{"first_name", f.FirstName}, {"last_name", f.LastName}, {"email", f.Email},
+		{"phone", f.Phone}, {"date_of_birth", f.DateOfBirth}, {"employed", f.Employed}} {
+		if err := CheckText(t[0], t[1]); err != nil {
+			check(t[0], t[1], err)
+			return u, errs
 		}
 	}
 	var err error

@@ -105,7 +105,7 @@ func ParseEuros(field, s string) (int64, error) {
 	t = strings.ReplaceAll(t, ",", ".")
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsNaN(v) || v < 0 || math.IsInf(v, 0) || v > 1e12 {
-		return 0, Invalid(field, "%q is not an amount in euros: want a number like 250 or 249.95", s)
+		return 0, Invalid(field, "%q is not an amount in euros: want a number like 250 or 249.95", Excerpt(s))
 	}
 	return int64(math.Round(v * 100)), nil
 }

@@ -8,12 +8,12 @@ import (
 )
 
 // action is what an actor wants to do, for the role check.
-type action int
+type action = reconi.Action
 
 const (
-	actRead     action = iota // status, users, applications
-	actWizard                 // drafts, users, permissions, submit
-	actOperator               // the broker's register, catalogue, prices
+	actRead     = reconi.ActRead
+	actWizard   = reconi.ActWizard
+	actOperator = reconi.ActOperator
 )
 
 // authorize checks that the actor of ctx may act on organisation kvk (""
@@ -22,30 +22,13 @@ const (
 // leak.
 func authorize(ctx context.Context, act action, kvk reconi.KVK) error {
 	a := reconi.ActorFrom(ctx)
-	switch a.Role {
-	case reconi.RoleLocal:
-		return nil
-	case reconi.RoleOperator:
-		if act == actWizard {
-			return reconi.Errorf(reconi.KindForbidden, "an operator token cannot run the wizard; use a manager token")
-		}
-		return nil
-	case reconi.RoleManager, reconi.RoleHelpdesk:
-		if act == actOperator {
-			return reconi.Errorf(reconi.KindForbidden, "only an operator may do this: the broker's register, catalogue and prices, "+
-				"identification results, final checks and the outbox; a %s token may not", a.Role)
-		}
-		if act == actWizard && a.Role == reconi.RoleHelpdesk {
-			return reconi.Errorf(reconi.KindForbidden, "a helpdesk token reads status and users; it changes nothing")
-		}
-		if kvk != "" && !mayAccess(a, kvk) {
-			return reconi.Errorf(reconi.KindNotFound, "organisation %s not found", kvk)
-		}
-		return nil
-	case "":
-		return reconi.Errorf(reconi.KindUnauthorized, "not logged in")
+	if err := a.Permits(act); err != nil {
+		return err
 	}
-	return reconi.Errorf(reconi.KindForbidden, "role %q may not do this", a.Role)
+	if kvk != "" && !mayAccess(a, kvk) {
+		return reconi.Errorf(reconi.KindNotFound, "organisation %s not found", kvk)
+	}
+	return nil
 }
 
 // mayAccess reports whether a may see organisation kvk. A helpdesk without
@@ -82,4 +65,14 @@ func (s *Service) Whoami(ctx context.Context) (*reconi.Actor, error) {
 	}
 	a := reconi.ActorFrom(ctx)
 	return &a, nil
+}
+
+// checkTexts applies reconi.CheckText to name, value pairs.
+func checkTexts(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := reconi.CheckText(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

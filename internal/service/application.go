@@ -28,6 +28,9 @@ func branchWarning(cat *reconi.Catalogue) string {
 // CreateDraft starts an application for an organisation at a level,
 // optionally restricted to one of its branches (wizard steps 3 to 6).
 func (s *Service) CreateDraft(ctx context.Context, in reconi.NewDraft) (*reconi.Application, error) {
+	if err := reconi.CheckTexts("", in); err != nil {
+		return nil, err
+	}
 	kvk, err := reconi.ParseKVK(in.KVK)
 	if err != nil {
 		return nil, err
@@ -184,6 +187,9 @@ func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, 
 // Submit agrees to the terms and submits a draft (wizard step 10): every user
 // is invited, and the quote is fixed.
 func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission) (*reconi.Application, error) {
+	if err := reconi.CheckTexts("", in); err != nil {
+		return nil, err
+	}
 	notify, err := s.checkSubmission(in)
 	if err != nil {
 		return nil, err
@@ -302,4 +308,21 @@ func (s *Service) submit(ctx context.Context, tx store.Tx, a *reconi.Application
 		return err
 	}
 	return s.invite(tx, a, now)
+}
+
+// CheckApplication reports whether the actor of ctx may see application
+// id: not found when it does not exist or belongs to an organisation the
+// actor does not hold, as the Backend's own methods say. The HTTP layer asks
+// before it reads a request's body; one indexed row, no users.
+func (a *Access) CheckApplication(ctx context.Context, id int64) error {
+	return wrap(a.store.View(ctx, func(tx store.Tx) error {
+		app, err := tx.Application(id)
+		if err != nil {
+			return err
+		}
+		if app == nil || !mayAccess(reconi.ActorFrom(ctx), app.Organization.KVK) {
+			return reconi.Errorf(reconi.KindNotFound, "application %d not found", id)
+		}
+		return nil
+	}))
 }

@@ -12,6 +12,9 @@ import (
 // Cancel stops requests still in progress: one user's, or all of an
 // application's.
 func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string) (*reconi.Application, error) {
+	if err := checkTexts("email", email, "reason", reason); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		reason = "cancelled by the authorization manager"
@@ -53,7 +56,7 @@ func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string)
 			n++
 		}
 		if n == 0 && email != "" {
-			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of application %d", email, a.ID)
+			return reconi.Errorf(reconi.KindNotFound, "%q is not a user of application %d", reconi.Excerpt(strings.TrimSpace(email)), a.ID)
 		}
 		if n == 0 {
 			return reconi.Errorf(reconi.KindConflict, "application %d has no request in progress", a.ID)

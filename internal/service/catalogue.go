@@ -14,6 +14,9 @@ import (
 // Services lists the catalogue, optionally only what a means at a level may
 // use, or one provider's services.
 func (s *Service) Services(ctx context.Context, f reconi.ServiceFilter) ([]reconi.Service, error) {
+	if err := reconi.CheckTexts("", f); err != nil {
+		return nil, err
+	}
 	if err := authorize(ctx, actRead, ""); err != nil {
 		return nil, err
 	}
@@ -58,11 +61,14 @@ func findProvider(cat *reconi.Catalogue, name string) (*reconi.Provider, error) 
 		}
 		names = append(names, cat.Providers[i].Name)
 	}
-	return nil, reconi.Invalid("provider", "%q is not in the service catalogue: want one of %s", name, strings.Join(names, ", "))
+	return nil, reconi.Invalid("provider", "%q is not in the service catalogue: want one of %s", reconi.Excerpt(name), strings.Join(names, ", "))
 }
 
 // LoadCatalogue replaces the service catalogue after checking all of it.
 func (s *Service) LoadCatalogue(ctx context.Context, c reconi.Catalogue) error {
+	if err := reconi.CheckTexts("", c); err != nil {
+		return err
+	}
 	if err := authorize(ctx, actOperator, ""); err != nil {
 		return err
 	}
@@ -96,10 +102,10 @@ func validateCatalogue(c *reconi.Catalogue) error {
 			bad(f+".name", "is empty")
 		}
 		if _, err := reconi.ParseOIN(string(p.OIN)); err != nil {
-			bad(f+".oin", "%q is not an OIN: want exactly 20 digits", p.OIN)
+			bad(f+".oin", "%q is not an OIN: want exactly 20 digits", reconi.Excerpt(string(p.OIN)))
 		}
 		if _, dup := providers[strings.ToLower(p.Name)]; dup {
-			bad(f+".name", "provider %q is listed twice", p.Name)
+			bad(f+".name", "provider %q is listed twice", reconi.Excerpt(p.Name))
 		}
 		if oins[p.OIN] {
 			bad(f+".oin", "OIN %s is listed twice", p.OIN)
@@ -111,7 +117,7 @@ func validateCatalogue(c *reconi.Catalogue) error {
 	for i, svc := range c.Services {
 		f := fmt.Sprintf("services[%d]", i)
 		if _, err := reconi.ParseServiceID(string(svc.ID)); err != nil {
-			bad(f+".id", "%q is not a ServiceID: want urn:etoegang:DV:<OIN>:services:<index ≥ 1>", svc.ID)
+			bad(f+".id", "%q is not a ServiceID: want urn:etoegang:DV:<OIN>:services:<index ≥ 1>", reconi.Excerpt(string(svc.ID)))
 		} else if oin, ok := providers[strings.ToLower(svc.Provider)]; ok && svc.ID.OIN() != oin {
 			bad(f+".id", "the OIN in %s is not provider %s's (%s)", svc.ID, svc.Provider, oin)
 		}
@@ -120,13 +126,13 @@ func validateCatalogue(c *reconi.Catalogue) error {
 		}
 		ids[svc.ID] = true
 		if _, ok := providers[strings.ToLower(svc.Provider)]; !ok {
-			bad(f+".provider", "%q is not one of the providers listed", svc.Provider)
+			bad(f+".provider", "%q is not one of the providers listed", reconi.Excerpt(svc.Provider))
 		}
 		if n := len([]rune(svc.Name)); n == 0 || n > 64 {
 			bad(f+".name", "must be 1 to 64 characters, is %d", n)
 		}
 		if _, err := reconi.ParseLevel(string(svc.Level)); err != nil {
-			bad(f+".level", "%q is not a level: want EH2, EH2+, EH3 or EH4", svc.Level)
+			bad(f+".level", "%q is not a level: want EH2, EH2+, EH3 or EH4", reconi.Excerpt(string(svc.Level)))
 		}
 	}
 	if len(rows) > 0 {

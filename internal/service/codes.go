@@ -17,6 +17,9 @@ import (
 // out by SMS. Codes are rate-limited per user in the database, so the limit
 // holds across processes and servers.
 func (s *Service) SendCode(ctx context.Context, token string) (*reconi.Invitation, error) {
+	if err := reconi.CheckText("token", token); err != nil {
+		return nil, err
+	}
 	return s.userStep(ctx, token, func(tx store.Tx, u *reconi.User, now time.Time) error {
 		if u.State != reconi.UserDetailsConfirmed {
 			if u.State == reconi.UserInvited {
@@ -81,6 +84,9 @@ func maskPhone(p string) string {
 // VerifyCode checks the SMS code (step 3). After MaxCodeAttempts wrong
 // tries the code is void and a new one must be requested.
 func (s *Service) VerifyCode(ctx context.Context, token, code string) (*reconi.Invitation, error) {
+	if err := checkTexts("token", token, "code", code); err != nil {
+		return nil, err
+	}
 	code = strings.TrimSpace(code)
 	var wrong error
 	inv, err := s.userStep(ctx, token, func(tx store.Tx, u *reconi.User, now time.Time) error {

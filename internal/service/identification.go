@@ -26,6 +26,9 @@ const maxNoteRunes = 500
 // recorded changes nothing and succeeds, so a partner may retry a callback
 // whose answer it lost.
 func (s *Service) IdentificationResult(ctx context.Context, reference string, passed bool, note string) (*reconi.User, error) {
+	if err := checkTexts("reference", reference, "note", note); err != nil {
+		return nil, err
+	}
 	reference = strings.TrimSpace(reference)
 	if reference == "" {
 		return nil, reconi.Invalid("reference", "is empty")
@@ -45,7 +48,7 @@ func (s *Service) IdentificationResult(ctx context.Context, reference string, pa
 		if err != nil {
 			return err
 		}
-		notFound := reconi.Errorf(reconi.KindNotFound, "identification %q not found", reference)
+		notFound := reconi.Errorf(reconi.KindNotFound, "identification %q not found", reconi.Excerpt(reference))
 		if userID == 0 {
 			return notFound
 		}
@@ -73,7 +76,7 @@ func (s *Service) IdentificationResult(ctx context.Context, reference string, pa
 				out = u // a repeated callback
 				return nil
 			}
-			return reconi.Errorf(reconi.KindConflict, "identification %q: the user is not waiting for identification (state %s)", reference, u.State)
+			return reconi.Errorf(reconi.KindConflict, "identification %q: the user is not waiting for identification (state %s)", reconi.Excerpt(reference), u.State)
 		}
 		out, err = s.identified(ctx, tx, u, a, passed, note)
 		return err
@@ -91,6 +94,9 @@ func orErr(err error, otherwise error) error {
 // CompleteIdentification records the partner's result: passed moves the
 // user on to the final check, failed rejects the request.
 func (s *Service) CompleteIdentification(ctx context.Context, userID int64, passed bool, note string) (*reconi.User, error) {
+	if err := reconi.CheckText("note", note); err != nil {
+		return nil, err
+	}
 	var out *reconi.User
 	err := s.update(ctx, func(tx store.Tx) error {
 		u, a, err := s.operatorUser(ctx, tx, userID)

@@ -160,6 +160,9 @@ func (s *Service) userStep(ctx context.Context, token string, fn func(tx store.T
 
 // Invitation shows what the user is asked to confirm (step 1).
 func (s *Service) Invitation(ctx context.Context, token string) (*reconi.Invitation, error) {
+	if err := reconi.CheckText("token", token); err != nil {
+		return nil, err
+	}
 	var inv *reconi.Invitation
 	err := s.view(ctx, func(tx store.Tx) error {
 		u, expires, err := s.invitation(tx, token)
@@ -174,6 +177,9 @@ func (s *Service) Invitation(ctx context.Context, token string) (*reconi.Invitat
 
 // ConfirmDetails is the approve button under the user's details (step 1).
 func (s *Service) ConfirmDetails(ctx context.Context, token string) (*reconi.Invitation, error) {
+	if err := reconi.CheckText("token", token); err != nil {
+		return nil, err
+	}
 	return s.userStep(ctx, token, func(tx store.Tx, u *reconi.User, now time.Time) error {
 		switch u.State {
 		case reconi.UserInvited:
@@ -188,6 +194,9 @@ func (s *Service) ConfirmDetails(ctx context.Context, token string) (*reconi.Inv
 // Order is the user's "Order" (step 4): an employed user is issued at once,
 // others are invited to identification.
 func (s *Service) Order(ctx context.Context, token string) (*reconi.Invitation, error) {
+	if err := reconi.CheckText("token", token); err != nil {
+		return nil, err
+	}
 	return s.userStep(ctx, token, func(tx store.Tx, u *reconi.User, now time.Time) error {
 		if u.State != reconi.UserPhoneVerified {
 			if i, ordered := slices.Index(reconi.UserStates, u.State), slices.Index(reconi.UserStates, reconi.UserOrdered); i >= ordered {

@@ -161,6 +161,9 @@ func (s *Service) WithdrawMeans(ctx context.Context, in reconi.Withdrawal) (*rec
 	if err := authorizeManage(ctx, kvk); err != nil {
 		return nil, err
 	}
+	if err := reconi.CheckText("reason", in.Reason); err != nil {
+		return nil, err
+	}
 	reason := strings.TrimSpace(in.Reason)
 	if reason == "" {
 		return nil, reconi.Invalid("reason", "is empty: say why the means are withdrawn (it is kept in the history)")

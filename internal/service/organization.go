@@ -11,6 +11,9 @@ import (
 
 // RegisterOrganization adds an organisation and its branches to the register.
 func (s *Service) RegisterOrganization(ctx context.Context, in reconi.NewOrganization) (*reconi.Organization, error) {
+	if err := reconi.CheckTexts("", in); err != nil {
+		return nil, err
+	}
 	if err := authorize(ctx, actOperator, ""); err != nil {
 		return nil, err
 	}
@@ -78,6 +81,9 @@ func (s *Service) Organizations(ctx context.Context) ([]reconi.Organization, err
 
 // Organization returns one organisation of the register.
 func (s *Service) Organization(ctx context.Context, kvkText reconi.KVK) (*reconi.Organization, error) {
+	if err := reconi.CheckText("kvk", string(kvkText)); err != nil {
+		return nil, err
+	}
 	kvk, err := reconi.ParseKVK(string(kvkText))
 	if err != nil {
 		return nil, err

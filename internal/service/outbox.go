@@ -27,6 +27,9 @@ func (s *Service) Enqueued() int64 { return s.enqueued.Load() }
 // Outbox lists messages; only operators (and the local user) may read them,
 // since undelivered ones hold links and codes.
 func (s *Service) Outbox(ctx context.Context, f reconi.OutboxFilter) ([]reconi.Message, error) {
+	if err := reconi.CheckTexts("", f); err != nil {
+		return nil, err
+	}
 	if err := authorize(ctx, actOperator, ""); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,9 @@ import (
 // SetPermissions sets what every user of a draft will be authorised for, and
 // for how long (wizard step 9).
 func (s *Service) SetPermissions(ctx context.Context, appID int64, in reconi.PermissionsInput) (*reconi.Application, error) {
+	if err := reconi.CheckTexts("", in); err != nil {
+		return nil, err
+	}
 	if !slices.Contains(reconi.ValidityYears, in.ValidityYears) {
 		return nil, reconi.Invalid("validity", "%d years is not offered: want 1, 3 or 5 years (at most 5)", in.ValidityYears)
 	}

@@ -52,6 +52,9 @@ func (s *Service) priceList(tx store.Tx) (*reconi.PriceList, error) {
 // LoadPriceList puts a new price list in force; drafts are quoted from it at
 // once, submitted applications keep the quote they were submitted with.
 func (s *Service) LoadPriceList(ctx context.Context, p reconi.PriceList) error {
+	if err := reconi.CheckTexts("", p); err != nil {
+		return err
+	}
 	if err := authorize(ctx, actOperator, ""); err != nil {
 		return err
 	}
@@ -83,7 +86,7 @@ func validatePriceList(p *reconi.PriceList) error {
 		rows = append(rows, reconi.RowError{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	if p.Currency != "EUR" {
-		bad("currency", "%q is not supported: want EUR", p.Currency)
+		bad("currency", "%q is not supported: want EUR", reconi.Excerpt(p.Currency))
 	}
 	if p.VATPercent < 0 || p.VATPercent > 100 {
 		bad("vat_percent", "%d is not a percentage", p.VATPercent)
@@ -91,7 +94,7 @@ func validatePriceList(p *reconi.PriceList) error {
 	check := func(name string, table map[reconi.Level]map[int]int64, levels []reconi.Level) {
 		for l := range table {
 			if l.Rank() == 0 {
-				bad(name, "%q is not a level: want EH2, EH2+, EH3 or EH4", l)
+				bad(name, "%q is not a level: want EH2, EH2+, EH3 or EH4", reconi.Excerpt(string(l)))
 			}
 		}
 		for _, l := range levels {

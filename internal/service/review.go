@@ -81,6 +81,9 @@ func (s *Service) Approve(ctx context.Context, userID int64) (*reconi.User, erro
 
 // Reject fails the final check, with the reason the manager is told.
 func (s *Service) Reject(ctx context.Context, userID int64, reason string) (*reconi.User, error) {
+	if err := reconi.CheckText("reason", reason); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, reconi.Invalid("reason", "is empty: say why, the manager is told")

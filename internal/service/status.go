@@ -13,6 +13,9 @@ import (
 // application state (draft, submitted) or a user state (invited, issued, ...),
 // which keeps applications with at least one user in it.
 func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
+	if err := reconi.CheckTexts("", f); err != nil {
+		return nil, err
+	}
 	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email)}
 	if f.KVK != "" {
 		kvk, err := reconi.ParseKVK(f.KVK)
@@ -42,7 +45,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 			for _, u := range reconi.UserStates {
 				names = append(names, string(u))
 			}
-			return nil, reconi.Invalid("state", "%q is not a state: want one of %s", f.State, strings.Join(names, ", "))
+			return nil, reconi.Invalid("state", "%q is not a state: want one of %s", reconi.Excerpt(f.State), strings.Join(names, ", "))
 		}
 	}
 	if _, err := s.ExpireDue(ctx); err != nil {

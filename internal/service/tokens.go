@@ -55,7 +55,7 @@ func (a *Access) CreateToken(ctx context.Context, in NewToken) (string, *store.T
 	switch role {
 	case reconi.RoleManager, reconi.RoleHelpdesk, reconi.RoleOperator:
 	default:
-		return "", nil, reconi.Invalid("role", "%q is not a role: want manager, helpdesk or operator", in.Role)
+		return "", nil, reconi.Invalid("role", "%q is not a role: want manager, helpdesk or operator", reconi.Excerpt(in.Role))
 	}
 	tok := &store.Token{Name: strings.TrimSpace(in.Name), Role: role, Orgs: []reconi.KVK{}, CreatedAt: a.now().UTC()}
 	for _, o := range in.Orgs {

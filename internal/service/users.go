@@ -32,6 +32,9 @@ func derefTime(t *time.Time) time.Time {
 
 // AddUser adds one user to a draft (wizard step 7, "Add user").
 func (s *Service) AddUser(ctx context.Context, appID int64, in reconi.NewUser) (*reconi.User, error) {
+	if err := reconi.CheckTexts("", in); err != nil {
+		return nil, err
+	}
 	u, rows := reconi.ParseUser(reconi.UserFields{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email,
 		Phone: in.Phone, DateOfBirth: in.DateOfBirth, Employed: employedText(in.Employed)}, s.now())
 	if len(rows) > 0 {
@@ -66,6 +69,9 @@ func (s *Service) AddUser(ctx context.Context, appID int64, in reconi.NewUser) (
 
 // RemoveUser takes a user off a draft.
 func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) error {
+	if err := reconi.CheckText("email", email); err != nil {
+		return err
+	}
 	return s.update(ctx, func(tx store.Tx) error {
 		a, err := s.draft(ctx, tx, appID)
 		if err != nil {
@@ -76,10 +82,7 @@ func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) err
 			return err
 		}
 		if u == nil {
-			if _, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(email), "#"), 10, 64); err == nil {
-				return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d", email, a.ID)
-			}
-			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of draft %d", email, a.ID)
+			return reconi.Errorf(reconi.KindNotFound, "%q is not a user of draft %d", reconi.Excerpt(strings.TrimSpace(email)), a.ID)
 		}
 		if err := tx.DeleteUser(u.ID); err != nil {
 			return err
@@ -92,6 +95,9 @@ func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) err
 // Users lists the users of an application, or of every application of an
 // organisation.
 func (s *Service) Users(ctx context.Context, f reconi.UserFilter) ([]reconi.User, error) {
+	if err := reconi.CheckTexts("", f); err != nil {
+		return nil, err
+	}
 	if _, err := s.ExpireDue(ctx); err != nil {
 		return nil, err
 	}

@@ -154,6 +154,12 @@ type Tx interface {
 	ClaimIdempotencyKey(k IdempotencyRecord) (*IdempotencyRecord, error)
 	CompleteIdempotencyKey(k IdempotencyRecord) error
 	ReleaseIdempotencyKey(tokenID int64, key string) error
+	// RenewIdempotencyKey moves a pending claim's CreatedAt to at: the
+	// request holding it is still running.
+	RenewIdempotencyKey(tokenID int64, key string, at time.Time) error
+	// DeleteIdempotencyKeys forgets answers recorded before doneBefore and
+	// claims last renewed before pendingBefore, and returns how many.
+	DeleteIdempotencyKeys(doneBefore, pendingBefore time.Time) (int64, error)
 }
 
 // OTP is a one-time code as stored: its hash, never the code.
@@ -194,9 +200,11 @@ type IdempotencyRecord struct {
 	Key         string
 	Fingerprint string
 	// State is "pending" while the first request runs, then "done".
-	State     string
-	Status    int
-	Body      string
+	State  string
+	Status int
+	Body   string
+	// CreatedAt is when the key was claimed; while pending, when the claim
+	// was last renewed (its lease).
 	CreatedAt time.Time
 }
 

@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"time"
+
 	"github.com/reconi/reconi/internal/store"
 )
 
@@ -32,4 +34,19 @@ func (t *Tx) CompleteIdempotencyKey(k store.IdempotencyRecord) error {
 func (t *Tx) ReleaseIdempotencyKey(tokenID int64, key string) error {
 	_, err := t.tx.Exec(`DELETE FROM idempotency_keys WHERE token_id = $1 AND key = $2 AND state = 'pending'`, tokenID, key)
 	return err
+}
+
+func (t *Tx) RenewIdempotencyKey(tokenID int64, key string, at time.Time) error {
+	_, err := t.tx.Exec(`UPDATE idempotency_keys SET created_at = $1 WHERE token_id = $2 AND key = $3 AND state = 'pending'`,
+		micro(at), tokenID, key)
+	return err
+}
+
+func (t *Tx) DeleteIdempotencyKeys(doneBefore, pendingBefore time.Time) (int64, error) {
+	res, err := t.tx.Exec(`DELETE FROM idempotency_keys WHERE (state = 'done' AND created_at < $1) OR (state = 'pending' AND created_at < $2)`,
+		micro(doneBefore), micro(pendingBefore))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
