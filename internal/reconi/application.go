@@ -20,7 +20,12 @@ type Application struct {
 	Organization  OrgRef          `json:"organization"`
 	Level         Level           `json:"level"`
 	Branch        BranchNumber    `json:"branch"`
-	Users         []User          `json:"users"`
+	// Users is the first page of the application's users (DefaultPageSize
+	// at most); UsersNextCursor, when set, reads on with
+	// Users(UserFilter{ApplicationID: ID, Cursor: UsersNextCursor}).
+	Users           []User `json:"users"`
+	UsersTotal      int    `json:"users_total"`
+	UsersNextCursor string `json:"users_next_cursor,omitempty"`
 	Permissions   *Permissions    `json:"permissions"`
 	ValidityYears int             `json:"validity_years"`
 	Quote         Quote           `json:"quote"`

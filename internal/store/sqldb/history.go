@@ -16,9 +16,15 @@ func (t *Tx) InsertEvent(e *reconi.Event) error {
 		e.ApplicationID, uid, e.Email, e.From, e.To, e.Actor, e.Reason, micro(e.At)).Scan(&e.ID)
 }
 
-func (t *Tx) Events(appID int64) ([]reconi.Event, error) {
-	rows, err := t.tx.Query(`SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
-		FROM events WHERE application_id = $1 ORDER BY id`, appID)
+func (t *Tx) Events(appID, afterID int64, limit int) ([]reconi.Event, error) {
+	q := `SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
+		FROM events WHERE application_id = $1 AND id > $2 ORDER BY id`
+	args := []any{appID, afterID}
+	if limit > 0 {
+		q += ` LIMIT $3`
+		args = append(args, limit)
+	}
+	rows, err := t.tx.Query(q, args...)
 	if err != nil {
 		return nil, err
 	}
