@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/reconi"
 )
 
@@ -124,6 +125,10 @@ func waitRun(ctx context.Context, opts *Options, b reconi.Backend) error {
 			lastErr = nil
 			if a.State == reconi.AppDraft {
 				return reconi.Errorf(reconi.KindConflict, "application %d is a draft: submit it with reconi apply first, then wait for it", a.ID)
+			}
+			// Every user counts: read the pages after the first.
+			if err := shared.AllUsers(ctx, b, a); err != nil {
+				return err
 			}
 			users, err := selectUsers(a, opts.Filter.Email)
 			if err != nil {

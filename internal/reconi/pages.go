@@ -92,3 +92,39 @@ func EachMessagePage(ctx context.Context, b interface {
 		return p.Messages, p.NextCursor, nil
 	}, fn)
 }
+
+// AllUsers, AllApplications, AllEvents and AllMessages read every page into
+// one slice: for lists known to be short, and for tests. A list that grows
+// with an organisation is handled a page at a time instead.
+
+func AllUsers(ctx context.Context, b interface {
+	Users(context.Context, UserFilter) (*UserPage, error)
+}, f UserFilter) ([]User, error) {
+	out := []User{}
+	err := EachUserPage(ctx, b, f, func(p []User) error { out = append(out, p...); return nil })
+	return out, err
+}
+
+func AllApplications(ctx context.Context, b interface {
+	Applications(context.Context, ApplicationFilter) (*ApplicationPage, error)
+}, f ApplicationFilter) ([]ApplicationSummary, error) {
+	out := []ApplicationSummary{}
+	err := EachApplicationPage(ctx, b, f, func(p []ApplicationSummary) error { out = append(out, p...); return nil })
+	return out, err
+}
+
+func AllEvents(ctx context.Context, b interface {
+	History(context.Context, HistoryFilter) (*EventPage, error)
+}, appID int64) ([]Event, error) {
+	out := []Event{}
+	err := EachEventPage(ctx, b, HistoryFilter{ApplicationID: appID}, func(p []Event) error { out = append(out, p...); return nil })
+	return out, err
+}
+
+func AllMessages(ctx context.Context, b interface {
+	Outbox(context.Context, OutboxFilter) (*MessagePage, error)
+}, f OutboxFilter) ([]Message, error) {
+	out := []Message{}
+	err := EachMessagePage(ctx, b, f, func(p []Message) error { out = append(out, p...); return nil })
+	return out, err
+}
