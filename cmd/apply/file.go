@@ -73,6 +73,12 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 		}
 	}
 	if machine {
+		// The result names every user submitted: the manifest held them all.
+		if res.Application != nil {
+			if err := shared.AllUsers(ctx, b, res.Application); err != nil {
+				return err
+			}
+		}
 		return opts.Output.Print(opts.IO, res, nil)
 	}
 	if res.Withdrawn != nil {

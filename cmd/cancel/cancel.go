@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -85,6 +86,9 @@ func cancelRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if err := shared.AllUsers(ctx, b, before); err != nil {
+		return err
+	}
 	var targets []reconi.User
 	for _, u := range before.Users {
 		if u.State.Open() && (opts.Email == "" || strings.EqualFold(u.Email, opts.Email)) {
@@ -109,6 +113,9 @@ func cancelRun(ctx context.Context, opts *Options) error {
 	}
 	after, err := b.Cancel(ctx, opts.AppID, opts.Email, opts.Reason)
 	if err != nil {
+		return err
+	}
+	if err := shared.AllUsers(ctx, b, after); err != nil {
 		return err
 	}
 	was := map[int64]reconi.UserState{}

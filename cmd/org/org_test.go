@@ -226,6 +226,7 @@ func TestSelectJSON(t *testing.T) {
   "level": "EH3",
   "branch": "",
   "users": [],
+  "users_total": 0,
   "permissions": null,
   "validity_years": 0,
   "quote": {

@@ -108,7 +108,7 @@ user_id, created_at and sent_at.
 	fl.StringVar(&opts.Filter.Channel, "channel", "", "only this `channel`: "+strings.Join(channels, ", "))
 	fl.StringVar(&opts.Filter.State, "state", "", "only messages in this `state`: "+strings.Join(states, ", "))
 	fl.StringVar(&app, "app", "", "only messages about this application (`ID`)")
-	fl.IntVarP(&opts.Filter.Limit, "limit", "L", 0, "at most `N` messages (0: all)")
+	fl.IntVarP(&opts.Filter.Limit, "limit", "L", 0, "at most `N` messages (0: all; they are read a page at a time)")
 	_ = cmd.RegisterFlagCompletionFunc("channel", fixed(channels))
 	_ = cmd.RegisterFlagCompletionFunc("state", fixed(states))
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
@@ -152,24 +152,55 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	msgs, err := b.Outbox(ctx, opts.Filter)
+	format, err := output.ParseFormat(opts.Output.Format)
 	if err != nil {
 		return err
 	}
-	if len(msgs) == 0 && !opts.Output.Machine() {
-		opts.IO.Warnf("no messages match")
-		return nil
+	w := output.NewListWriter(opts.IO, format, opts.Output.JQ, messageHeader, messageRow)
+	// --limit caps the whole list; the backend's limit is a page.
+	f, left := opts.Filter, opts.Filter.Limit
+	f.Limit = 0
+	if left > 0 {
+		f.Limit = min(left, reconi.MaxPageSize)
 	}
-	return printMessages(opts.IO, opts.Output, msgs)
+	err = reconi.Pages("", func(c string) ([]reconi.Message, string, error) {
+		f.Cursor = c
+		p, err := b.Outbox(ctx, f)
+		if err != nil {
+			return nil, "", err
+		}
+		if left > 0 {
+			if len(p.Messages) >= left {
+				p.Messages, p.NextCursor = p.Messages[:left], ""
+			}
+			left -= len(p.Messages)
+			f.Limit = min(max(left, 1), reconi.MaxPageSize)
+		}
+		return p.Messages, p.NextCursor, nil
+	}, w.Write)
+	if err != nil {
+		return err
+	}
+	n, err := w.Close()
+	if err == nil && n == 0 && !opts.Output.Machine() {
+		opts.IO.Warnf("no messages match")
+	}
+	return err
+}
+
+var messageHeader = []string{"ID", "CHANNEL", "TO", "SUBJECT", "STATE", "CREATED"}
+
+func messageRow(m reconi.Message) []string {
+	return []string{strconv.FormatInt(m.ID, 10), string(m.Channel), m.To, subject(m), string(m.State),
+		m.CreatedAt.Local().Format("2006-01-02 15:04")}
 }
 
 // printMessages prints messages as a table, or as -o asks.
 func printMessages(io *output.IOStreams, out cmdutil.OutputFlags, msgs []reconi.Message) error {
 	return out.Print(io, msgs, func(t *output.Table) {
-		t.AddHeader("ID", "CHANNEL", "TO", "SUBJECT", "STATE", "CREATED")
+		t.AddHeader(messageHeader...)
 		for _, m := range msgs {
-			t.AddRow(strconv.FormatInt(m.ID, 10), string(m.Channel), m.To, subject(m), string(m.State),
-				m.CreatedAt.Local().Format("2006-01-02 15:04"))
+			t.AddRow(messageRow(m)...)
 		}
 	})
 }

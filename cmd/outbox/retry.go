@@ -118,14 +118,17 @@ func retryRun(ctx context.Context, opts *RetryOptions) error {
 	}
 	ids := opts.IDs
 	if opts.All {
-		msgs, err := b.Outbox(ctx, opts.Filter)
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			if m.Channel != reconi.ChannelSMS || opts.Filter.Channel == string(reconi.ChannelSMS) {
-				ids = append(ids, m.ID)
+		// Collect the IDs first: queuing a message again changes its state,
+		// and with it the pages of the filter.
+		if err := reconi.EachMessagePage(ctx, b, opts.Filter, func(msgs []reconi.Message) error {
+			for _, m := range msgs {
+				if m.Channel != reconi.ChannelSMS || opts.Filter.Channel == string(reconi.ChannelSMS) {
+					ids = append(ids, m.ID)
+				}
 			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		if len(ids) == 0 {
 			if !opts.Output.Machine() {

@@ -259,7 +259,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users, err := svc.Users(local, reconi.UserFilter{ApplicationID: draft.ID})
+	users, err := reconi.AllUsers(local, svc, reconi.UserFilter{ApplicationID: draft.ID})
 	if err != nil || len(users) != rows {
 		t.Errorf("%d users in the database after shutdown (%v), want %d", len(users), err, rows)
 	}

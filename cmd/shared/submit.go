@@ -34,19 +34,28 @@ func Submit(ctx context.Context, ios *output.IOStreams, b reconi.Backend, opts S
 	}
 	if a.State != reconi.AppDraft && opts.IdempotencyKey != "" && a.IdempotencyKey == opts.IdempotencyKey {
 		// A retry of an apply that went through: answer as the first time.
+		if opts.Output.Machine() {
+			if err := AllUsers(ctx, b, a); err != nil {
+				return err
+			}
+		}
 		return PrintSubmitted(ios, &opts.Output, a)
 	}
 	if a.State != reconi.AppDraft {
 		return reconi.Errorf(reconi.KindConflict, "application %d was already submitted on %s", a.ID,
 			a.SubmittedAt.Format("2006-01-02 15:04 MST"))
 	}
-	if err := a.Incomplete(len(a.Users)); err != nil {
+	if err := a.Incomplete(a.UsersTotal); err != nil {
 		// Before the summary and the question: nobody is asked to agree
 		// to a draft that cannot be submitted.
 		return err
 	}
 	terms, err := b.Terms(ctx)
 	if err != nil {
+		return err
+	}
+	// The summary counts the employed among all users.
+	if err := AllUsers(ctx, b, a); err != nil {
 		return err
 	}
 	if !opts.Output.Machine() {
@@ -81,6 +90,11 @@ func Submit(ctx context.Context, ios *output.IOStreams, b reconi.Backend, opts S
 	if err != nil {
 		return err
 	}
+	if opts.Output.Machine() {
+		if err := AllUsers(ctx, b, sub); err != nil {
+			return err
+		}
+	}
 	return PrintSubmitted(ios, &opts.Output, sub)
 }
 
@@ -90,7 +104,7 @@ func PrintSubmitted(ios *output.IOStreams, out *cmdutil.OutputFlags, sub *reconi
 	if out.Machine() {
 		return out.Print(ios, sub, nil)
 	}
-	ios.Successf("Submitted application %d: %d users invited; follow it with reconi status %d", sub.ID, len(sub.Users), sub.ID)
+	ios.Successf("Submitted application %d: %d users invited; follow it with reconi status %d", sub.ID, sub.UsersTotal, sub.ID)
 	return nil
 }
 
@@ -122,7 +136,7 @@ func printSummary(ios *output.IOStreams, a *reconi.Application, terms *reconi.Te
 		{"Organisation", fmt.Sprintf("%s (%s)", a.Organization.Name, a.Organization.KVK)},
 		{"Level", string(a.Level)},
 		{"Branch", branch},
-		{"Users", fmt.Sprintf("%d (%d employed, %d to be identified)", len(a.Users), employed, len(a.Users)-employed)},
+		{"Users", fmt.Sprintf("%d (%d employed, %d to be identified)", a.UsersTotal, employed, a.UsersTotal-employed)},
 		{"Permissions", perms},
 		{"Validity", validity},
 	}); err != nil {

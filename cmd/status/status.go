@@ -121,21 +121,27 @@ func statusRun(ctx context.Context, opts *Options) error {
 	if opts.AppID != 0 {
 		return detailRun(ctx, opts, b)
 	}
-	apps, err := b.Applications(ctx, opts.Filter)
+	format, err := output.ParseFormat(opts.Output.Format)
 	if err != nil {
 		return err
 	}
-	if len(apps) == 0 && !opts.Output.Machine() {
-		opts.IO.Warnf("no applications match")
-		return nil
+	// Applications arrive a page at a time and are printed as they come.
+	w := output.NewListWriter(opts.IO, format, opts.Output.JQ,
+		[]string{"ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED"},
+		func(a reconi.ApplicationSummary) []string {
+			return []string{strconv.FormatInt(a.ID, 10), a.Organization.Name, string(a.Organization.KVK), string(a.Level),
+				string(a.State), strconv.Itoa(a.UsersTotal), byState(a.UsersByState), timeText(a.SubmittedAt)}
+		})
+	if err := reconi.EachApplicationPage(ctx, b, opts.Filter, func(apps []reconi.ApplicationSummary) error {
+		return w.Write(apps)
+	}); err != nil {
+		return err
 	}
-	return opts.Output.Print(opts.IO, apps, func(t *output.Table) {
-		t.AddHeader("ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED")
-		for _, a := range apps {
-			t.AddRow(strconv.FormatInt(a.ID, 10), a.Organization.Name, string(a.Organization.KVK), string(a.Level),
-				string(a.State), strconv.Itoa(a.UsersTotal), byState(a.UsersByState), timeText(a.SubmittedAt))
-		}
-	})
+	n, err := w.Close()
+	if err == nil && n == 0 && !opts.Output.Machine() {
+		opts.IO.Warnf("no applications match")
+	}
+	return err
 }
 
 // validateWait checks --wait, --timeout and --interval.
@@ -166,8 +172,8 @@ func validateWait(cmd *cobra.Command, opts *Options, wait string) error {
 	return nil
 }
 
-// Detail is the JSON form of one application's status: the application and
-// its history.
+// Detail is the JSON form of one application's status: the application
+// with all its users, and its history.
 type Detail struct {
 	*reconi.Application
 	History []reconi.Event `json:"history"`
@@ -178,34 +184,133 @@ func detailRun(ctx context.Context, opts *Options, b reconi.Backend) error {
 	if err != nil {
 		return err
 	}
-	history, err := b.History(ctx, opts.AppID)
+	if e := strings.ToLower(strings.TrimSpace(opts.Filter.Email)); e != "" {
+		return emailDetail(ctx, opts, b, a, e)
+	}
+	format, err := output.ParseFormat(opts.Output.Format)
 	if err != nil {
 		return err
 	}
-	if e := strings.ToLower(strings.TrimSpace(opts.Filter.Email)); e != "" {
-		users := a.Users[:0:0]
-		for _, u := range a.Users {
-			if strings.ToLower(u.Email) == e {
+	switch {
+	case format == output.FormatJSON && opts.Output.JQ == "":
+		return streamDetail(ctx, opts, b, a)
+	case opts.Output.Machine():
+		// YAML, CSV and --jq take one whole document.
+		d := Detail{Application: a, History: []reconi.Event{}}
+		if err := allOf(ctx, b, a, &d); err != nil {
+			return err
+		}
+		return opts.Output.Print(opts.IO, d, nil)
+	}
+	if err := printHead(opts, a); err != nil {
+		return err
+	}
+	users := output.NewListWriter(opts.IO, format, "", userHeader, userRow)
+	if err := reconi.EachApplicationUser(ctx, b, a, users.Write); err != nil {
+		return err
+	}
+	if _, err := users.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "\n%s\n", opts.IO.ColorScheme().Bold("History"))
+	history := output.NewListWriter(opts.IO, format, "", historyHeader, historyRow)
+	if err := reconi.EachEventPage(ctx, b, reconi.HistoryFilter{ApplicationID: a.ID}, history.Write); err != nil {
+		return err
+	}
+	_, err = history.Close()
+	return err
+}
+
+// allOf reads every user and event of a into d.
+func allOf(ctx context.Context, b reconi.Backend, a *reconi.Application, d *Detail) error {
+	users := []reconi.User{}
+	if err := reconi.EachApplicationUser(ctx, b, a, func(us []reconi.User) error {
+		users = append(users, us...)
+		return nil
+	}); err != nil {
+		return err
+	}
+	a.Users, a.UsersNextCursor = users, ""
+	return reconi.EachEventPage(ctx, b, reconi.HistoryFilter{ApplicationID: a.ID}, func(ev []reconi.Event) error {
+		d.History = append(d.History, ev...)
+		return nil
+	})
+}
+
+// streamDetail writes the JSON of Detail a page at a time: the same
+// document as the whole, held one page at a time, so that an application
+// of a million users prints at once and in little memory.
+func streamDetail(ctx context.Context, opts *Options, b reconi.Backend, a *reconi.Application) error {
+	head := *a
+	head.Users, head.UsersNextCursor = nil, ""
+	w, err := output.NewObjectWriter(opts.IO.Out, Detail{Application: &head}, "users", "history")
+	if err != nil {
+		return err
+	}
+	if err := reconi.EachApplicationUser(ctx, b, a, func(us []reconi.User) error { return w.Write(us) }); err != nil {
+		return err
+	}
+	if err := w.Next(); err != nil {
+		return err
+	}
+	if err := reconi.EachEventPage(ctx, b, reconi.HistoryFilter{ApplicationID: a.ID}, func(ev []reconi.Event) error { return w.Write(ev) }); err != nil {
+		return err
+	}
+	return w.Next()
+}
+
+// emailDetail shows one user of a, and that user's history.
+func emailDetail(ctx context.Context, opts *Options, b reconi.Backend, a *reconi.Application, email string) error {
+	users := []reconi.User{}
+	if err := reconi.EachApplicationUser(ctx, b, a, func(us []reconi.User) error {
+		for _, u := range us {
+			if strings.ToLower(u.Email) == email {
 				users = append(users, u)
 			}
 		}
-		if len(users) == 0 {
-			return reconi.Errorf(reconi.KindNotFound, "%s is not a user of application %d", opts.Filter.Email, a.ID)
-		}
-		a.Users = users
-		events := history[:0:0]
-		for _, ev := range history {
-			if strings.ToLower(ev.Email) == e {
-				events = append(events, ev)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(users) == 0 {
+		return reconi.Errorf(reconi.KindNotFound, "%s is not a user of application %d", opts.Filter.Email, a.ID)
+	}
+	a.Users, a.UsersNextCursor = users, ""
+	history := []reconi.Event{}
+	if err := reconi.EachEventPage(ctx, b, reconi.HistoryFilter{ApplicationID: a.ID}, func(ev []reconi.Event) error {
+		for _, e := range ev {
+			if strings.ToLower(e.Email) == email {
+				history = append(history, e)
 			}
 		}
-		history = events
+		return nil
+	}); err != nil {
+		return err
 	}
-	d := Detail{Application: a, History: history}
 	if opts.Output.Machine() {
-		return opts.Output.Print(opts.IO, d, nil)
+		return opts.Output.Print(opts.IO, Detail{Application: a, History: history}, nil)
 	}
-	cs := opts.IO.ColorScheme()
+	if err := printHead(opts, a); err != nil {
+		return err
+	}
+	t := output.NewTable(opts.IO)
+	t.AddHeader(userHeader...)
+	for _, u := range users {
+		t.AddRow(userRow(u)...)
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "\n%s\n", opts.IO.ColorScheme().Bold("History"))
+	t = output.NewTable(opts.IO)
+	t.AddHeader(historyHeader...)
+	for _, ev := range history {
+		t.AddRow(historyRow(ev)...)
+	}
+	return t.Render()
+}
+
+func printHead(opts *Options, a *reconi.Application) error {
 	if err := output.PrintKV(opts.IO, [][2]string{
 		{"Application", fmt.Sprintf("%d (%s)", a.ID, a.State)},
 		{"Organisation", fmt.Sprintf("%s (%s)", a.Organization.Name, a.Organization.KVK)},
@@ -215,29 +320,28 @@ func detailRun(ctx context.Context, opts *Options, b reconi.Backend) error {
 		return err
 	}
 	fmt.Fprintln(opts.IO.Out)
-	t := output.NewTable(opts.IO)
-	t.AddHeader("EMAIL", "NAME", "EMPLOYED", "STATE", "SINCE")
-	for _, u := range a.Users {
-		employed := "no"
-		if u.Employed {
-			employed = "yes"
-		}
-		t.AddRow(u.Email, u.FirstName+" "+u.LastName, employed, string(u.State), u.UpdatedAt.Local().Format("2006-01-02 15:04"))
+	return nil
+}
+
+var (
+	userHeader    = []string{"EMAIL", "NAME", "EMPLOYED", "STATE", "SINCE"}
+	historyHeader = []string{"AT", "WHO", "USER", "CHANGE", "WHY"}
+)
+
+func userRow(u reconi.User) []string {
+	employed := "no"
+	if u.Employed {
+		employed = "yes"
 	}
-	if err := t.Render(); err != nil {
-		return err
+	return []string{u.Email, u.FirstName + " " + u.LastName, employed, string(u.State), u.UpdatedAt.Local().Format("2006-01-02 15:04")}
+}
+
+func historyRow(ev reconi.Event) []string {
+	change := ev.To
+	if ev.From != "" && ev.From != ev.To {
+		change = ev.From + " → " + ev.To
 	}
-	fmt.Fprintf(opts.IO.Out, "\n%s\n", cs.Bold("History"))
-	t = output.NewTable(opts.IO)
-	t.AddHeader("AT", "WHO", "USER", "CHANGE", "WHY")
-	for _, ev := range history {
-		change := ev.To
-		if ev.From != "" && ev.From != ev.To {
-			change = ev.From + " → " + ev.To
-		}
-		t.AddRow(ev.At.Local().Format("2006-01-02 15:04:05"), ev.Actor, ev.Email, change, ev.Reason)
-	}
-	return t.Render()
+	return []string{ev.At.Local().Format("2006-01-02 15:04:05"), ev.Actor, ev.Email, change, ev.Reason}
 }
 
 // byState renders counts per state in the order a request passes them.

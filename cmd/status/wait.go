@@ -9,6 +9,7 @@ import (
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/reconi"
 )
 
@@ -125,6 +126,10 @@ func waitRun(ctx context.Context, opts *Options, b reconi.Backend) error {
 			lastErr = nil
 			if a.State == reconi.AppDraft {
 				return reconi.Errorf(reconi.KindConflict, "application %d is a draft: submit it with reconi apply first, then wait for it", a.ID)
+			}
+			// Every user counts: read the pages after the first.
+			if err := shared.AllUsers(ctx, b, a); err != nil {
+				return err
 			}
 			users, err := selectUsers(a, opts.Filter.Email)
 			if err != nil {

@@ -118,6 +118,19 @@ func printUsers(ios *output.IOStreams, o *cmdutil.OutputFlags, users []reconi.Us
 	})
 }
 
+// userWriter prints users as printUsers does, a page at a time.
+func userWriter(ios *output.IOStreams, o *cmdutil.OutputFlags) (*output.ListWriter[reconi.User], error) {
+	f, err := output.ParseFormat(o.Format)
+	if err != nil {
+		return nil, &cmdutil.FlagError{Err: err}
+	}
+	return output.NewListWriter(ios, f, o.JQ, []string{"ID", "EMAIL", "NAME", "PHONE", "EMPLOYED", "STATE"},
+		func(u reconi.User) []string {
+			return []string{strconv.FormatInt(u.ID, 10), u.Email, u.FirstName + " " + u.LastName, u.Phone,
+				yesNo(u.Employed), string(u.State)}
+		}), nil
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"

@@ -72,18 +72,28 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	users, err := b.Users(ctx, opts.Filter)
-	if err != nil {
-		return err
-	}
 	if opts.Output.JQ != "" || opts.Output.Format != string(output.FormatCSV) {
-		return printUsers(opts.IO, &opts.Output, users)
-	}
-	w := csvio.NewWriter(opts.IO.Out)
-	for _, u := range users {
-		if err := w.Write(u); err != nil {
+		lw, err := userWriter(opts.IO, &opts.Output)
+		if err != nil {
 			return err
 		}
+		if err := reconi.EachUserPage(ctx, b, opts.Filter, lw.Write); err != nil {
+			return err
+		}
+		_, err = lw.Close()
+		return err
+	}
+	// The file for the importer is written a page at a time.
+	w := csvio.NewWriter(opts.IO.Out)
+	if err := reconi.EachUserPage(ctx, b, opts.Filter, func(us []reconi.User) error {
+		for _, u := range us {
+			if err := w.Write(u); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	}); err != nil {
+		return err
 	}
 	return w.Flush()
 }

@@ -53,15 +53,18 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	users, err := b.Users(ctx, opts.Filter)
+	w, err := userWriter(opts.IO, &opts.Output)
 	if err != nil {
 		return err
 	}
-	if len(users) == 0 && !opts.Output.Machine() {
-		opts.IO.Warnf("no users yet: add them with reconi users add or reconi users import FILE")
-		return nil
+	if err := reconi.EachUserPage(ctx, b, opts.Filter, w.Write); err != nil {
+		return err
 	}
-	return printUsers(opts.IO, &opts.Output, users)
+	n, err := w.Close()
+	if err == nil && n == 0 && !opts.Output.Machine() {
+		opts.IO.Warnf("no users yet: add them with reconi users add or reconi users import FILE")
+	}
+	return err
 }
 
 // resolveFilter picks whose users a command is about: the organisation of

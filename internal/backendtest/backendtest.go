@@ -232,7 +232,7 @@ func (e *env) app(t *testing.T, id int64) *reconi.Application {
 
 func (e *env) users(t *testing.T, appID int64) []reconi.User {
 	t.Helper()
-	us, err := e.b.Users(e.ctx, reconi.UserFilter{ApplicationID: appID})
+	us, err := reconi.AllUsers(e.ctx, e.b, reconi.UserFilter{ApplicationID: appID})
 	if err != nil {
 		t.Fatalf("Users(%d): %v", appID, err)
 	}

@@ -28,7 +28,7 @@ func (e *env) issue(t *testing.T, kvk string, n, first int, perms reconi.Permiss
 	}
 	e.setPermissions(t, a.ID, perms)
 	e.submit(t, a.ID)
-	msgs, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
+	msgs, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
 	if err != nil {
 		t.Fatalf("Outbox: %v", err)
 	}
@@ -57,7 +57,7 @@ func (e *env) takeSteps(t *testing.T, token string) {
 	if _, err := e.b.SendCode(e.ctx, token); err != nil {
 		t.Fatalf("SendCode: %v", err)
 	}
-	sms, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
+	sms, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
 	if err != nil || len(sms) == 0 {
 		t.Fatalf("the SMS to %s: %v (%d messages)", inv.User.Phone, err, len(sms))
 	}
@@ -250,7 +250,7 @@ var _ = register("means/withdrawal is at once, recorded, all or none, and safe t
 	sameTime(t, "history at", last.At, at)
 
 	// The user was told.
-	mails, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{To: "user1@example.nl"})
+	mails, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{To: "user1@example.nl"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ var _ = register("means/the sweep reminds before expiry once per threshold, then
 	}
 	reminders := func() []reconi.Message {
 		t.Helper()
-		ms, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{To: "beheer@example.nl"})
+		ms, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{To: "beheer@example.nl"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +333,7 @@ var _ = register("means/the sweep reminds before expiry once per threshold, then
 	if _, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: e.terms(t), NotifyEmail: "beheer@example.nl"}); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
+	msgs, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ var _ = register("OrganizationNotFound", func(t *testing.T, e *env) {
 	wantErr(t, err, reconi.KindInvalid, "kvk", "8 digits")
 	_, err = e.b.CreateDraft(e.ctx, reconi.NewDraft{KVK: "99999999", Level: "EH3"})
 	wantErr(t, err, reconi.KindNotFound, "99999999")
-	_, err = e.b.Users(e.ctx, reconi.UserFilter{KVK: "99999999"})
+	_, err = reconi.AllUsers(e.ctx, e.b, reconi.UserFilter{KVK: "99999999"})
 	wantErr(t, err, reconi.KindNotFound, "99999999")
 })
 
@@ -125,7 +125,7 @@ var _ = register("CreateDraftRefusesEH1AndEH4", func(t *testing.T, e *env) {
 	_, err := e.b.CreateDraft(e.ctx, reconi.NewDraft{KVK: "6959908", Level: "EH3"})
 	wantErr(t, err, reconi.KindInvalid, "kvk", "8 digits")
 
-	apps, err := e.b.Applications(e.ctx, reconi.ApplicationFilter{})
+	apps, err := reconi.AllApplications(e.ctx, e.b, reconi.ApplicationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

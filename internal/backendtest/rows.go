@@ -63,7 +63,7 @@ var _ = register("ImportUserRows", func(t *testing.T, e *env) {
 		eq(t, "bram employed", us[1].Employed, false)
 		sameTime(t, "bram's updated_at", us[1].UpdatedAt, Start)
 	}
-	h, err := e.b.History(e.ctx, a.ID)
+	h, err := reconi.AllEvents(e.ctx, e.b, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ const minute = time.Minute
 
 func (e *env) applications(t *testing.T, f reconi.ApplicationFilter) []reconi.ApplicationSummary {
 	t.Helper()
-	list, err := e.b.Applications(e.ctx, f)
+	list, err := reconi.AllApplications(e.ctx, e.b, f)
 	if err != nil {
 		t.Fatalf("Applications(%+v): %v", f, err)
 	}
@@ -120,9 +120,9 @@ var _ = register("Applications", func(t *testing.T, e *env) {
 		eq(t, "users_total with an email filter", got[0].UsersTotal, 2)
 	}
 
-	_, err := e.b.Applications(e.ctx, reconi.ApplicationFilter{State: "pending"})
+	_, err := reconi.AllApplications(e.ctx, e.b, reconi.ApplicationFilter{State: "pending"})
 	wantErr(t, err, reconi.KindInvalid, "state", "pending", "submitted", "invited", "issued", "expired")
-	_, err = e.b.Applications(e.ctx, reconi.ApplicationFilter{KVK: "1234"})
+	_, err = reconi.AllApplications(e.ctx, e.b, reconi.ApplicationFilter{KVK: "1234"})
 	wantErr(t, err, reconi.KindInvalid, "kvk", "8 digits")
 })
 
@@ -145,7 +145,7 @@ var _ = register("History", func(t *testing.T, e *env) {
 	version := e.terms(t)
 	e.submit(t, a.ID)
 
-	got, err := e.b.History(e.ctx, a.ID)
+	got, err := reconi.AllEvents(e.ctx, e.b, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ var _ = register("History", func(t *testing.T, e *env) {
 	if _, err := e.b.ImportUsers(e.ctx, b.ID, strings.NewReader(goodCSV), reconi.ImportOptions{DryRun: true}); err == nil {
 		t.Fatal("importing the same users again must fail")
 	}
-	got, err = e.b.History(e.ctx, b.ID)
+	got, err = reconi.AllEvents(e.ctx, e.b, b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ var _ = register("History", func(t *testing.T, e *env) {
 		t.Errorf("history of an import = %+v", got)
 	}
 
-	_, err = e.b.History(e.ctx, 99999)
+	_, err = reconi.AllEvents(e.ctx, e.b, 99999)
 	wantErr(t, err, reconi.KindNotFound, "99999")
 })
 
@@ -237,12 +237,12 @@ var _ = register("UnknownApplication", func(t *testing.T, e *env) {
 	_, err = e.b.ImportUsers(e.ctx, id, strings.NewReader(goodCSV), reconi.ImportOptions{})
 	check("ImportUsers", err)
 	check("RemoveUser", e.b.RemoveUser(e.ctx, id, "user1@example.nl"))
-	_, err = e.b.Users(e.ctx, reconi.UserFilter{ApplicationID: id})
+	_, err = reconi.AllUsers(e.ctx, e.b, reconi.UserFilter{ApplicationID: id})
 	check("Users", err)
 	_, err = e.b.SetPermissions(e.ctx, id, reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 1})
 	check("SetPermissions", err)
 	_, err = e.b.Submit(e.ctx, id, reconi.Submission{AgreeTerms: true})
 	check("Submit", err)
-	_, err = e.b.History(e.ctx, id)
+	_, err = reconi.AllEvents(e.ctx, e.b, id)
 	check("History", err)
 })

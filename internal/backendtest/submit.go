@@ -150,7 +150,7 @@ var _ = register("SubmitIdempotencyKey", func(t *testing.T, e *env) {
 	// Another key is another request: the application was submitted.
 	_, err = e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: version, IdempotencyKey: "pipeline-43"})
 	wantErr(t, err, reconi.KindConflict, "submitted")
-	history, err := e.b.History(e.ctx, a.ID)
+	history, err := reconi.AllEvents(e.ctx, e.b, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ var _ = register("RetryMessagesOnlyFailedOrKept", func(t *testing.T, e *env) {
 	if _, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: e.terms(t)}); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := e.b.Outbox(e.ctx, reconi.OutboxFilter{ApplicationID: a.ID})
+	msgs, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{ApplicationID: a.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

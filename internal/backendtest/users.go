@@ -154,17 +154,17 @@ var _ = register("UsersOfOrganization", func(t *testing.T, e *env) {
 	e.addUser(t, a2.ID, user(3, true))
 	e.addUser(t, a1.ID, user(4, true))
 
-	us, err := e.b.Users(e.ctx, reconi.UserFilter{KVK: kvkA})
+	us, err := reconi.AllUsers(e.ctx, e.b, reconi.UserFilter{KVK: kvkA})
 	if err != nil {
 		t.Fatal(err)
 	}
 	eqSlice(t, "users of A", emails(us), []string{"user1@example.nl", "user3@example.nl", "user4@example.nl"})
 	eqSlice(t, "users of B", emails(e.users(t, b1.ID)), []string{"user2@example.nl"})
 
-	_, err = e.b.Users(e.ctx, reconi.UserFilter{})
+	_, err = reconi.AllUsers(e.ctx, e.b, reconi.UserFilter{})
 	wantErr(t, err, reconi.KindInvalid, "draft")
-	_, err = e.b.Users(e.ctx, reconi.UserFilter{KVK: "123"})
+	_, err = reconi.AllUsers(e.ctx, e.b, reconi.UserFilter{KVK: "123"})
 	wantErr(t, err, reconi.KindInvalid, "kvk", "8 digits")
-	_, err = e.b.Users(e.ctx, reconi.UserFilter{ApplicationID: 99999})
+	_, err = reconi.AllUsers(e.ctx, e.b, reconi.UserFilter{ApplicationID: 99999})
 	wantErr(t, err, reconi.KindNotFound, "99999")
 })

@@ -226,7 +226,7 @@ func TestImportErrorsLikeEmbedded(t *testing.T) {
 	if !errors.As(remote, &got) || !reflect.DeepEqual(got, want) {
 		t.Errorf("remote:\n%#v\nembedded:\n%#v", remote, want)
 	}
-	if users, _ := e.svc.Users(local, reconi.UserFilter{ApplicationID: remoteDraft}); len(users) != 0 {
+	if users, _ := reconi.AllUsers(local, e.svc, reconi.UserFilter{ApplicationID: remoteDraft}); len(users) != 0 {
 		t.Errorf("%d users added by a failed import", len(users))
 	}
 }
@@ -263,7 +263,7 @@ func TestRetryAfter(t *testing.T) {
 	if k := cnt.keys[name]; len(k) != 2 || k[0] == "" || k[0] != k[1] {
 		t.Errorf("Idempotency-Keys %q: want one key, sent twice", k)
 	}
-	if apps, _ := e.svc.Applications(local, reconi.ApplicationFilter{}); len(apps) != 1 || apps[0].ID != a.ID {
+	if apps, _ := reconi.AllApplications(local, e.svc, reconi.ApplicationFilter{}); len(apps) != 1 || apps[0].ID != a.ID {
 		t.Errorf("applications %+v, want just %d", apps, a.ID)
 	}
 }
@@ -369,7 +369,7 @@ func TestLostAnswer(t *testing.T) {
 	if !drop.dropped.Load() || a.State != reconi.AppSubmitted {
 		t.Fatalf("dropped %t, state %s", drop.dropped.Load(), a.State)
 	}
-	events, err := e.svc.History(local, id)
+	events, err := reconi.AllEvents(local, e.svc, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +382,7 @@ func TestLostAnswer(t *testing.T) {
 	if submits != 1 {
 		t.Errorf("%d submissions, want 1", submits)
 	}
-	msgs, err := e.svc.Outbox(local, reconi.OutboxFilter{ApplicationID: id, Channel: "email"})
+	msgs, err := reconi.AllMessages(local, e.svc, reconi.OutboxFilter{ApplicationID: id, Channel: "email"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +396,7 @@ func TestLostAnswer(t *testing.T) {
 	if _, err := e.client(e.token("manager", orgA), opt).CreateDraft(context.Background(), reconi.NewDraft{KVK: orgA, Level: "EH2+"}); err != nil {
 		t.Fatal(err)
 	}
-	apps, _ := e.svc.Applications(local, reconi.ApplicationFilter{State: "draft"})
+	apps, _ := reconi.AllApplications(local, e.svc, reconi.ApplicationFilter{State: "draft"})
 	if !drop2.dropped.Load() || len(apps) != 1 {
 		t.Errorf("dropped %t, %d drafts, want 1", drop2.dropped.Load(), len(apps))
 	}
@@ -463,7 +463,7 @@ func TestImportStreams(t *testing.T) {
 	if n := cnt.count(name); n != 1 || !cnt.chunked[name] {
 		t.Errorf("%d requests, chunked %t", n, cnt.chunked[name])
 	}
-	if users, _ := e.svc.Users(local, reconi.UserFilter{ApplicationID: fileDraft}); len(users) != 0 {
+	if users, _ := reconi.AllUsers(local, e.svc, reconi.UserFilter{ApplicationID: fileDraft}); len(users) != 0 {
 		t.Errorf("a dry run added %d users", len(users))
 	}
 }
@@ -550,15 +550,15 @@ func TestLists(t *testing.T) {
 			t.Errorf("the provider filter was lost: %+v", s)
 		}
 	}
-	users, err := c.Users(ctx, reconi.UserFilter{ApplicationID: id})
+	users, err := reconi.AllUsers(ctx, c, reconi.UserFilter{ApplicationID: id})
 	if err != nil || len(users) != 2 {
 		t.Errorf("users %+v, %v", users, err)
 	}
-	apps, err := c.Applications(ctx, reconi.ApplicationFilter{KVK: orgA, State: "draft"})
+	apps, err := reconi.AllApplications(ctx, c, reconi.ApplicationFilter{KVK: orgA, State: "draft"})
 	if err != nil || len(apps) != 1 || apps[0].UsersTotal != 2 {
 		t.Errorf("applications %+v, %v", apps, err)
 	}
-	ev, err := c.History(ctx, id)
+	ev, err := reconi.AllEvents(ctx, c, id)
 	if err != nil || len(ev) != 3 {
 		t.Errorf("history %+v, %v", ev, err)
 	}

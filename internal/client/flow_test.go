@@ -101,7 +101,7 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 		t.Errorf("import of rows %+v", res)
 	}
 	must(mgr.RemoveUser(ctx, a.ID, users[3].Email))
-	us, err := mgr.Users(ctx, reconi.UserFilter{ApplicationID: a.ID})
+	us, err := reconi.AllUsers(ctx, mgr, reconi.UserFilter{ApplicationID: a.ID})
 	must(err)
 	if len(us) != 4 {
 		t.Errorf("%d users, want 4", len(us))
@@ -122,7 +122,7 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	if _, err := e.svc.Dispatch(reconi.WithActor(ctx, reconi.Actor{Name: "t", Role: reconi.RoleLocal}), nil, service.DispatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := op.Outbox(ctx, reconi.OutboxFilter{State: "kept", ApplicationID: a.ID, Limit: 1})
+	kept, err := reconi.AllMessages(ctx, op, reconi.OutboxFilter{State: "kept", ApplicationID: a.ID, Limit: 1})
 	must(err)
 	again, err := op.RetryMessages(ctx, []int64{kept[0].ID})
 	must(err)
@@ -132,7 +132,7 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 
 	// The users not employed take their steps from the invitation.
 	for _, in := range users[:2] {
-		msgs, err := op.Outbox(ctx, reconi.OutboxFilter{To: in.Email, Channel: "email", ApplicationID: a.ID, Limit: 1})
+		msgs, err := reconi.AllMessages(ctx, op, reconi.OutboxFilter{To: in.Email, Channel: "email", ApplicationID: a.ID, Limit: 1})
 		must(err)
 		if len(msgs) != 1 {
 			t.Fatalf("%d invitations for %s", len(msgs), in.Email)
@@ -149,7 +149,7 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 		must(err)
 		_, err = user.SendCode(ctx, tok)
 		must(err)
-		sms, err := op.Outbox(ctx, reconi.OutboxFilter{Channel: "sms", ApplicationID: a.ID})
+		sms, err := reconi.AllMessages(ctx, op, reconi.OutboxFilter{Channel: "sms", ApplicationID: a.ID})
 		must(err)
 		code := ""
 		for _, m := range sms {
@@ -199,12 +199,12 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	// The manager stops what is left and reads the status.
 	a, err = mgr.Cancel(ctx, a.ID, users[2].Email, "left the company")
 	must(err)
-	apps, err := mgr.Applications(ctx, reconi.ApplicationFilter{KVK: orgA})
+	apps, err := reconi.AllApplications(ctx, mgr, reconi.ApplicationFilter{KVK: orgA})
 	must(err)
 	if len(apps) != 1 || apps[0].UsersByState[reconi.UserCancelled] != 1 || apps[0].UsersByState[reconi.UserIssued] != 1 {
 		t.Errorf("status %+v", apps)
 	}
-	ev, err := mgr.History(ctx, a.ID)
+	ev, err := reconi.AllEvents(ctx, mgr, a.ID)
 	must(err)
 	if len(ev) < 10 {
 		t.Errorf("%d events", len(ev))

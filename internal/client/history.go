@@ -2,12 +2,17 @@ package client
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/reconi/reconi/internal/reconi"
 )
 
-func (c *Client) History(ctx context.Context, appID int64) ([]reconi.Event, error) {
-	var out []reconi.Event
-	err := c.get(ctx, appPath(appID, "/history"), nil, &out)
-	return out, err
+func (c *Client) History(ctx context.Context, f reconi.HistoryFilter) (*reconi.EventPage, error) {
+	q := url.Values{}
+	setPage(q, f.Cursor, f.Limit)
+	var page reconi.EventPage
+	if err := c.get(ctx, appPath(f.ApplicationID, "/history"), q, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
 }

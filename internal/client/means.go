@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -14,13 +13,10 @@ func (c *Client) ListMeans(ctx context.Context, f reconi.MeansFilter) (*reconi.M
 	setIf(q, "kvk", f.KVK)
 	setIf(q, "email", f.Email)
 	setIf(q, "state", string(f.State))
-	setIf(q, "cursor", f.Cursor)
 	if f.ExpiringWithin != 0 {
 		q.Set("expiring_within", reconi.FormatWithin(f.ExpiringWithin))
 	}
-	if f.Limit != 0 {
-		q.Set("limit", strconv.Itoa(f.Limit))
-	}
+	setPage(q, f.Cursor, f.Limit)
 	var page reconi.MeansPage
 	if err := c.get(ctx, "/v1/means", q, &page); err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 	"github.com/reconi/reconi/internal/reconi"
 )
 
-func (c *Client) Outbox(ctx context.Context, f reconi.OutboxFilter) ([]reconi.Message, error) {
+func (c *Client) Outbox(ctx context.Context, f reconi.OutboxFilter) (*reconi.MessagePage, error) {
 	q := url.Values{}
 	setIf(q, "to", f.To)
 	setIf(q, "channel", f.Channel)
@@ -17,12 +17,12 @@ func (c *Client) Outbox(ctx context.Context, f reconi.OutboxFilter) ([]reconi.Me
 	if f.ApplicationID != 0 {
 		q.Set("application_id", strconv.FormatInt(f.ApplicationID, 10))
 	}
-	if f.Limit != 0 {
-		q.Set("limit", strconv.Itoa(f.Limit))
+	setPage(q, f.Cursor, f.Limit)
+	var page reconi.MessagePage
+	if err := c.get(ctx, "/v1/outbox", q, &page); err != nil {
+		return nil, err
 	}
-	var out []reconi.Message
-	err := c.get(ctx, "/v1/outbox", q, &out)
-	return out, err
+	return &page, nil
 }
 
 func (c *Client) RetryMessages(ctx context.Context, ids []int64) ([]reconi.Message, error) {

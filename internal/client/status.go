@@ -7,12 +7,15 @@ import (
 	"github.com/reconi/reconi/internal/reconi"
 )
 
-func (c *Client) Applications(ctx context.Context, f reconi.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
+func (c *Client) Applications(ctx context.Context, f reconi.ApplicationFilter) (*reconi.ApplicationPage, error) {
 	q := url.Values{}
 	setIf(q, "kvk", f.KVK)
 	setIf(q, "state", f.State)
 	setIf(q, "email", f.Email)
-	var out []reconi.ApplicationSummary
-	err := c.get(ctx, "/v1/applications", q, &out)
-	return out, err
+	setPage(q, f.Cursor, f.Limit)
+	var page reconi.ApplicationPage
+	if err := c.get(ctx, "/v1/applications", q, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
 }

@@ -104,13 +104,13 @@ func TestListsAreLimited(t *testing.T) {
 			t.Errorf("organizations = %v, want %v", got, c.want)
 		}
 
-		var apps []reconi.ApplicationSummary
+		var apps reconi.ApplicationPage
 		resp, body = e.do(c.token, request{method: "GET", path: "/v1/applications"})
 		if resp.StatusCode != 200 || json.Unmarshal(body, &apps) != nil {
 			t.Fatalf("applications: %d %s", resp.StatusCode, body)
 		}
 		got = nil
-		for _, a := range apps {
+		for _, a := range apps.Applications {
 			got = append(got, a.Organization.KVK)
 		}
 		slices.Sort(got)

@@ -212,7 +212,7 @@ func (e *env) keptInvitation(kvk string) reconi.Message {
 	if _, err := e.svc.Dispatch(local, nil, service.DispatchOptions{}); err != nil {
 		e.t.Fatal(err)
 	}
-	ms, err := e.svc.Outbox(local, reconi.OutboxFilter{To: u.Email, Channel: string(reconi.ChannelEmail), State: string(reconi.MessageKept)})
+	ms, err := reconi.AllMessages(local, e.svc, reconi.OutboxFilter{To: u.Email, Channel: string(reconi.ChannelEmail), State: string(reconi.MessageKept)})
 	if err != nil || len(ms) != 1 {
 		e.t.Fatalf("kept invitations to %s: %d, %v", u.Email, len(ms), err)
 	}
@@ -223,7 +223,7 @@ var inviteLink = regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`)
 
 func (e *env) invitationToken(u reconi.User) string {
 	e.t.Helper()
-	ms, err := e.svc.Outbox(local, reconi.OutboxFilter{To: u.Email, Channel: string(reconi.ChannelEmail)})
+	ms, err := reconi.AllMessages(local, e.svc, reconi.OutboxFilter{To: u.Email, Channel: string(reconi.ChannelEmail)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ var smsCode = regexp.MustCompile(`\b([0-9]{6})\b`)
 // smsCode returns the last code sent to u.
 func (e *env) smsCode(u reconi.User) string {
 	e.t.Helper()
-	ms, err := e.svc.Outbox(local, reconi.OutboxFilter{ApplicationID: u.ApplicationID, Channel: string(reconi.ChannelSMS)})
+	ms, err := reconi.AllMessages(local, e.svc, reconi.OutboxFilter{ApplicationID: u.ApplicationID, Channel: string(reconi.ChannelSMS)})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -115,7 +115,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 		must(err)
 		_, err = svc.Submit(local, id, reconi.Submission{AgreeTerms: true})
 		must(err)
-		ms, err := svc.Outbox(local, reconi.OutboxFilter{To: u.Email, Channel: string(reconi.ChannelEmail)})
+		ms, err := reconi.AllMessages(local, svc, reconi.OutboxFilter{To: u.Email, Channel: string(reconi.ChannelEmail)})
 		must(err)
 		for _, m := range ms {
 			if l := inviteLink.FindStringSubmatch(m.Body); l != nil {
@@ -132,7 +132,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 		must(err)
 		_, err = svc.SendCode(ctx, tok)
 		must(err)
-		ms, err := svc.Outbox(local, reconi.OutboxFilter{ApplicationID: u.ApplicationID, Channel: string(reconi.ChannelSMS)})
+		ms, err := reconi.AllMessages(local, svc, reconi.OutboxFilter{ApplicationID: u.ApplicationID, Channel: string(reconi.ChannelSMS)})
 		must(err)
 		code := ""
 		for _, m := range ms {
@@ -154,7 +154,7 @@ func newFuzzFixture(tb testing.TB) *fuzzFixture {
 	f.submitted, _, f.invitation = submit(true)
 	pending := ordered()
 	f.pending = pending.ID
-	ms, err := svc.Outbox(local, reconi.OutboxFilter{ApplicationID: pending.ApplicationID, Channel: string(reconi.ChannelIdentification)})
+	ms, err := reconi.AllMessages(local, svc, reconi.OutboxFilter{ApplicationID: pending.ApplicationID, Channel: string(reconi.ChannelIdentification)})
 	must(err)
 	if len(ms) != 1 {
 		tb.Fatalf("%d identification requests, want 1", len(ms))

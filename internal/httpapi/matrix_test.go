@@ -90,7 +90,7 @@ func TestRoleMatrix(t *testing.T) {
 		garbage:     "rci_" + "not-a-token-at-all",
 		noToken:     "",
 	}
-	msgs, err := e.svc.Outbox(local, reconi.OutboxFilter{})
+	msgs, err := reconi.AllMessages(local, e.svc, reconi.OutboxFilter{})
 	if err != nil || len(msgs) == 0 {
 		t.Fatalf("outbox: %v, %d messages", err, len(msgs))
 	}

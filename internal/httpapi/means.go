@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -44,12 +43,7 @@ func meansFilter(r *http.Request) (reconi.MeansFilter, error) {
 		}
 		f.ExpiringWithin = d
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return f, reconi.Invalid("limit", "%q is not a number: want 1 to %d", reconi.Excerpt(v), reconi.MaxPageSize)
-		}
-		f.Limit = n
-	}
-	return f, nil
+	var err error
+	f.Limit, err = queryLimit(r)
+	return f, err
 }

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -16,8 +15,8 @@ func (s *Server) registerOutboxRoutes(on onRoute) {
 		if err != nil {
 			return 0, nil, err
 		}
-		out, err := b.Outbox(r.Context(), f)
-		return http.StatusOK, out, err
+		page, err := b.Outbox(r.Context(), f)
+		return http.StatusOK, page, err
 	})
 	on("POST", "/v1/outbox/retry", operatorRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		var in struct {
@@ -38,7 +37,7 @@ func (s *Server) registerOutboxRoutes(on onRoute) {
 // outboxFilter reads the query of GET /v1/outbox.
 func outboxFilter(r *http.Request) (reconi.OutboxFilter, error) {
 	q := r.URL.Query()
-	f := reconi.OutboxFilter{To: q.Get("to"), Channel: q.Get("channel"), State: q.Get("state")}
+	f := reconi.OutboxFilter{To: q.Get("to"), Channel: q.Get("channel"), State: q.Get("state"), Cursor: q.Get("cursor")}
 	if v := q.Get("application_id"); v != "" {
 		id, err := queryID("application_id", v)
 		if err != nil {
@@ -46,12 +45,7 @@ func outboxFilter(r *http.Request) (reconi.OutboxFilter, error) {
 		}
 		f.ApplicationID = id
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return f, reconi.Invalid("limit", "%q is not a count", reconi.Excerpt(v))
-		}
-		f.Limit = n
-	}
-	return f, nil
+	var err error
+	f.Limit, err = queryLimit(r)
+	return f, err
 }

@@ -110,6 +110,19 @@ func queryID(name, v string) (int64, error) {
 	return id, nil
 }
 
+// queryLimit reads the limit of a paged list; "" is 0, the default page.
+func queryLimit(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, reconi.Invalid("limit", "%q is not a number: want 1 to %d", reconi.Excerpt(v), reconi.MaxPageSize)
+	}
+	return n, nil
+}
+
 func queryBool(r *http.Request, name string) (bool, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {

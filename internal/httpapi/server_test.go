@@ -135,7 +135,7 @@ func TestBodyLimits(t *testing.T) {
 	if resp.StatusCode != 400 || !strings.Contains(errorOf(t, body).Message, "larger than 512 bytes") {
 		t.Errorf("import over the limit: %d %s", resp.StatusCode, body)
 	}
-	if got, _ := e.svc.Users(local, reconi.UserFilter{ApplicationID: draft}); len(got) != 0 {
+	if got, _ := reconi.AllUsers(local, e.svc, reconi.UserFilter{ApplicationID: draft}); len(got) != 0 {
 		t.Errorf("%d users were added from a refused import", len(got))
 	}
 	// Under the limit, the same route works.
@@ -161,14 +161,14 @@ func TestStrictJSON(t *testing.T) {
 			t.Errorf("%s: %d %s, want 400 with %q", body, resp.StatusCode, b, want)
 		}
 	}
-	if apps, _ := e.svc.Applications(local, reconi.ApplicationFilter{}); len(apps) != 0 {
+	if apps, _ := reconi.AllApplications(local, e.svc, reconi.ApplicationFilter{}); len(apps) != 0 {
 		t.Errorf("%d drafts were made from refused bodies", len(apps))
 	}
 }
 
 func countApps(t *testing.T, e *env) int {
 	t.Helper()
-	apps, err := e.svc.Applications(local, reconi.ApplicationFilter{})
+	apps, err := reconi.AllApplications(local, e.svc, reconi.ApplicationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,7 +476,9 @@ func TestMalformedIDs(t *testing.T) {
 		{request{method: "GET", path: "/v1/outbox/-3"}, 404, `"-3" not found`},
 		{request{method: "GET", path: "/v1/users?application_id=abc"}, 400, `application_id: "abc" is not an ID`},
 		{request{method: "GET", path: "/v1/outbox?application_id=1.5"}, 400, `application_id: "1.5" is not an ID`},
-		{request{method: "GET", path: "/v1/outbox?limit=-1"}, 400, `limit: "-1" is not a count`},
+		{request{method: "GET", path: "/v1/outbox?limit=-1"}, 400, `limit: -1 is out of range: want 1 to 5000`},
+		{request{method: "GET", path: "/v1/users?application_id=1&limit=x"}, 400, `limit: "x" is not a number`},
+		{request{method: "GET", path: "/v1/applications?cursor=zz"}, 400, `cursor: "zz" is not a cursor reconi gave`},
 		{request{method: "POST", path: "/v1/applications/" + strconv.FormatInt(draft, 10) + "/users/import?dry_run=maybe", body: "x", contentType: "text/csv"}, 400, `dry_run: "maybe"`},
 	} {
 		tok := op

@@ -10,7 +10,12 @@ import (
 func (s *Server) registerStatusRoutes(on onRoute) {
 	on("GET", "/v1/applications", readRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		q := r.URL.Query()
-		out, err := s.backend.Applications(r.Context(), reconi.ApplicationFilter{KVK: q.Get("kvk"), State: q.Get("state"), Email: q.Get("email")})
-		return http.StatusOK, out, err
+		f := reconi.ApplicationFilter{KVK: q.Get("kvk"), State: q.Get("state"), Email: q.Get("email"), Cursor: q.Get("cursor")}
+		var err error
+		if f.Limit, err = queryLimit(r); err != nil {
+			return 0, nil, err
+		}
+		page, err := s.backend.Applications(r.Context(), f)
+		return http.StatusOK, page, err
 	})
 }

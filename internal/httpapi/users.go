@@ -22,7 +22,11 @@ func (s *Server) registerUserRoutes(on onRoute) {
 	}))
 	on("GET", "/v1/users", readRoute, func(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		q := r.URL.Query()
-		f := reconi.UserFilter{KVK: q.Get("kvk")}
+		f := reconi.UserFilter{KVK: q.Get("kvk"), Cursor: q.Get("cursor")}
+		var err error
+		if f.Limit, err = queryLimit(r); err != nil {
+			return 0, nil, err
+		}
 		if v := q.Get("application_id"); v != "" {
 			id, err := queryID("application_id", v)
 			if err != nil {
@@ -30,7 +34,7 @@ func (s *Server) registerUserRoutes(on onRoute) {
 			}
 			f.ApplicationID = id
 		}
-		out, err := b.Users(r.Context(), f)
-		return http.StatusOK, out, err
+		page, err := b.Users(r.Context(), f)
+		return http.StatusOK, page, err
 	})
 }

@@ -137,16 +137,14 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions
 	if m.Branch != "" && !org.HasBranch(m.Branch) {
 		return nil, reconi.Invalid("branch", "%s is not a branch of %s (%s)", m.Branch, org.Name, org.KVK)
 	}
-	apps, err := b.Applications(ctx, reconi.ApplicationFilter{KVK: string(m.Organization)})
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]reconi.ApplicationSummary, len(apps))
-	for _, a := range apps {
-		byID[a.ID] = a
-	}
-	existing, err := b.Users(ctx, reconi.UserFilter{KVK: string(m.Organization)})
-	if err != nil {
+	byID := map[int64]reconi.ApplicationSummary{}
+	if err := reconi.EachApplicationPage(ctx, b, reconi.ApplicationFilter{KVK: string(m.Organization), Limit: reconi.MaxPageSize},
+		func(apps []reconi.ApplicationSummary) error {
+			for _, a := range apps {
+				byID[a.ID] = a
+			}
+			return nil
+		}); err != nil {
 		return nil, err
 	}
 	p := &Plan{File: m.File, Organization: reconi.OrgRef{KVK: org.KVK, Name: org.Name}, Level: m.Level,
@@ -160,14 +158,26 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions
 	if err != nil {
 		return nil, err
 	}
+	named := make(map[string]bool, len(m.Users))
+	for _, u := range m.Users {
+		named[strings.ToLower(u.Email)] = true
+	}
+	// The organisation's users are read a page at a time; only those the
+	// manifest names are kept.
 	byEmail := make(map[string][]reconi.User)
-	for _, u := range existing {
-		// An issued request whose means was withdrawn or ended no longer
-		// stands: applying asks for the user again.
-		if counts(u.State) && (u.State != reconi.UserIssued || active[strings.ToLower(u.Email)]) {
-			k := strings.ToLower(u.Email)
-			byEmail[k] = append(byEmail[k], u)
-		}
+	if err := reconi.EachUserPage(ctx, b, reconi.UserFilter{KVK: string(m.Organization), Limit: reconi.MaxPageSize},
+		func(us []reconi.User) error {
+			for _, u := range us {
+				// An issued request whose means was withdrawn or ended no
+				// longer stands: applying asks for the user again.
+				k := strings.ToLower(u.Email)
+				if named[k] && counts(u.State) && (u.State != reconi.UserIssued || active[k]) {
+					byEmail[k] = append(byEmail[k], u)
+				}
+			}
+			return nil
+		}); err != nil {
+		return nil, err
 	}
 
 	var notEmployed int64

@@ -19,7 +19,7 @@ var (
 // steps; employed users are then issued.
 func issueAll(t *testing.T, ctx context.Context, b reconi.Backend, id int64) {
 	t.Helper()
-	msgs, err := b.Outbox(ctx, reconi.OutboxFilter{ApplicationID: id, Channel: "email"})
+	msgs, err := reconi.AllMessages(ctx, b, reconi.OutboxFilter{ApplicationID: id, Channel: "email"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func issueAll(t *testing.T, ctx context.Context, b reconi.Backend, id int64) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sms, err := b.Outbox(ctx, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
+		sms, err := reconi.AllMessages(ctx, b, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
 		if err != nil || len(sms) == 0 {
 			t.Fatalf("no SMS: %v", err)
 		}

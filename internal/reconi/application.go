@@ -15,19 +15,24 @@ const (
 // Application is a draft or submitted request to add users to an
 // organisation. A draft becomes an application when it is submitted.
 type Application struct {
-	ID            int64           `json:"id"`
-	State         AppState        `json:"state"`
-	Organization  OrgRef          `json:"organization"`
-	Level         Level           `json:"level"`
-	Branch        BranchNumber    `json:"branch"`
-	Users         []User          `json:"users"`
-	Permissions   *Permissions    `json:"permissions"`
-	ValidityYears int             `json:"validity_years"`
-	Quote         Quote           `json:"quote"`
-	Terms         *TermsAgreement `json:"terms"`
-	CreatedBy     string          `json:"created_by"`
-	CreatedAt     time.Time       `json:"created_at"`
-	SubmittedAt   *time.Time      `json:"submitted_at"`
+	ID           int64        `json:"id"`
+	State        AppState     `json:"state"`
+	Organization OrgRef       `json:"organization"`
+	Level        Level        `json:"level"`
+	Branch       BranchNumber `json:"branch"`
+	// Users is the first page of the application's users (DefaultPageSize
+	// at most); UsersNextCursor, when set, reads on with
+	// Users(UserFilter{ApplicationID: ID, Cursor: UsersNextCursor}).
+	Users           []User          `json:"users"`
+	UsersTotal      int             `json:"users_total"`
+	UsersNextCursor string          `json:"users_next_cursor,omitempty"`
+	Permissions     *Permissions    `json:"permissions"`
+	ValidityYears   int             `json:"validity_years"`
+	Quote           Quote           `json:"quote"`
+	Terms           *TermsAgreement `json:"terms"`
+	CreatedBy       string          `json:"created_by"`
+	CreatedAt       time.Time       `json:"created_at"`
+	SubmittedAt     *time.Time      `json:"submitted_at"`
 	// NotifyEmail receives the manager's emails about this application.
 	NotifyEmail string `json:"notify_email,omitempty"`
 	// IdempotencyKey is the key the application was submitted with, if any.

@@ -23,6 +23,8 @@ type Backend interface {
 
 	// The wizard, steps 3 to 10.
 	CreateDraft(ctx context.Context, in NewDraft) (*Application, error)
+	// Application returns an application with the first page of its users;
+	// Users pages on from UsersNextCursor.
 	Application(ctx context.Context, id int64) (*Application, error)
 	AddUser(ctx context.Context, appID int64, in NewUser) (*User, error)
 	// ImportUsers reads CSV from r (any common spreadsheet dialect) and adds
@@ -32,14 +34,18 @@ type Backend interface {
 	// checked row by row like ImportUsers' and all or none in the same way.
 	ImportUserRows(ctx context.Context, appID int64, rows UserRows, opt ImportOptions) (*ImportResult, error)
 	RemoveUser(ctx context.Context, appID int64, email string) error
-	Users(ctx context.Context, f UserFilter) ([]User, error)
+	// Users lists the users of an application or organisation, a page at
+	// a time.
+	Users(ctx context.Context, f UserFilter) (*UserPage, error)
 	SetPermissions(ctx context.Context, appID int64, in PermissionsInput) (*Application, error)
 	Terms(ctx context.Context) (*Terms, error)
 	Submit(ctx context.Context, appID int64, in Submission) (*Application, error)
 
 	// Applications in progress.
-	Applications(ctx context.Context, f ApplicationFilter) ([]ApplicationSummary, error)
-	History(ctx context.Context, appID int64) ([]Event, error)
+	// Applications lists applications, a page at a time.
+	Applications(ctx context.Context, f ApplicationFilter) (*ApplicationPage, error)
+	// History lists an application's recorded changes, a page at a time.
+	History(ctx context.Context, f HistoryFilter) (*EventPage, error)
 
 	// Whoami returns the actor the backend acts for.
 	Whoami(ctx context.Context) (*Actor, error)
@@ -69,8 +75,8 @@ type UserSide interface {
 	// Managers: stop a request still in progress; "" cancels every open user.
 	Cancel(ctx context.Context, appID int64, email, reason string) (*Application, error)
 
-	// The outbox: every email and SMS, as written.
-	Outbox(ctx context.Context, f OutboxFilter) ([]Message, error)
+	// The outbox: every email and SMS, as written, a page at a time.
+	Outbox(ctx context.Context, f OutboxFilter) (*MessagePage, error)
 	Message(ctx context.Context, id int64) (*Message, error)
 	// RetryMessages queues failed or kept messages for delivery again, all
 	// or none, and returns them as queued: at most MaxRetryMessages at once.

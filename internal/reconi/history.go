@@ -16,3 +16,18 @@ type Event struct {
 	Reason        string    `json:"reason"`
 	At            time.Time `json:"at"`
 }
+
+// HistoryFilter selects the history of one application, read in pages in
+// the order things happened: Cursor is the NextCursor of the page before.
+type HistoryFilter struct {
+	ApplicationID int64  `json:"application_id"`
+	Cursor        string `json:"cursor,omitempty"`
+	// Limit caps the page; 0 is the default page size.
+	Limit int `json:"limit,omitempty"`
+}
+
+// EventPage is one page of a history. NextCursor is empty on the last.
+type EventPage struct {
+	Events     []Event `json:"events"`
+	NextCursor string  `json:"next_cursor,omitempty"`
+}

@@ -44,11 +44,21 @@ type Message struct {
 	SentAt        *time.Time   `json:"sent_at"`
 }
 
-// OutboxFilter narrows the outbox; zero fields match all.
+// OutboxFilter narrows the outbox; zero fields match all. The outbox is
+// read in pages, oldest message first: Cursor is the NextCursor of the page
+// before.
 type OutboxFilter struct {
 	To            string `json:"to,omitempty"`
 	Channel       string `json:"channel,omitempty"`
 	State         string `json:"state,omitempty"`
 	ApplicationID int64  `json:"application_id,omitempty"`
-	Limit         int    `json:"limit,omitempty"`
+	Cursor        string `json:"cursor,omitempty"`
+	// Limit caps the page; 0 is the default page size.
+	Limit int `json:"limit,omitempty"`
+}
+
+// MessagePage is one page of the outbox. NextCursor is empty on the last.
+type MessagePage struct {
+	Messages   []Message `json:"messages"`
+	NextCursor string    `json:"next_cursor,omitempty"`
 }

@@ -18,9 +18,20 @@ type ApplicationSummary struct {
 }
 
 // ApplicationFilter narrows "Applications in progress"; empty fields match
-// everything.
+// everything. Lists are read in pages, oldest application first: Cursor is
+// the NextCursor of the page before.
 type ApplicationFilter struct {
-	KVK   string `json:"kvk,omitempty"`
-	State string `json:"state,omitempty"`
-	Email string `json:"email,omitempty"`
+	KVK    string `json:"kvk,omitempty"`
+	State  string `json:"state,omitempty"`
+	Email  string `json:"email,omitempty"`
+	Cursor string `json:"cursor,omitempty"`
+	// Limit caps the page; 0 is the default page size.
+	Limit int `json:"limit,omitempty"`
+}
+
+// ApplicationPage is one page of applications. NextCursor is empty on the
+// last.
+type ApplicationPage struct {
+	Applications []ApplicationSummary `json:"applications"`
+	NextCursor   string               `json:"next_cursor,omitempty"`
 }

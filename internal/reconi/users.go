@@ -65,7 +65,18 @@ type NewUser struct {
 }
 
 // UserFilter selects users of one application, or of one organisation.
+// Lists are read in pages, in the order users were added: Cursor is the
+// NextCursor of the page before.
 type UserFilter struct {
 	ApplicationID int64  `json:"application_id,omitempty"`
 	KVK           string `json:"kvk,omitempty"`
+	Cursor        string `json:"cursor,omitempty"`
+	// Limit caps the page; 0 is the default page size.
+	Limit int `json:"limit,omitempty"`
+}
+
+// UserPage is one page of users. NextCursor is empty on the last.
+type UserPage struct {
+	Users      []User `json:"users"`
+	NextCursor string `json:"next_cursor,omitempty"`
 }

@@ -104,8 +104,9 @@ func branchList(o *reconi.Organization) string {
 	return strings.Join(out, ", ")
 }
 
-// Application returns an application with its users and its quote: the live
-// quote of a draft, the agreed one of a submitted application.
+// Application returns an application with the first page of its users and
+// its quote: the live quote of a draft, the agreed one of a submitted
+// application.
 func (s *Service) Application(ctx context.Context, id int64) (*reconi.Application, error) {
 	if err := authorize(ctx, actRead, ""); err != nil {
 		return nil, err
@@ -118,7 +119,7 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 		if a, err = s.app(ctx, tx, id); err != nil {
 			return err
 		}
-		if a.Users, err = tx.Users(store.UserFilter{ApplicationID: id}); err != nil {
+		if err := firstUsers(tx, a); err != nil {
 			return err
 		}
 		if a.State == reconi.AppDraft {
@@ -130,6 +131,43 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 		return nil, err
 	}
 	return a, nil
+}
+
+// firstUsers fills in a's first page of users, its user count and the
+// cursor that reads on.
+func firstUsers(tx store.Tx, a *reconi.Application) (err error) {
+	us, err := tx.Users(store.UserFilter{ApplicationID: a.ID, Limit: reconi.DefaultPageSize + 1})
+	if err != nil {
+		return err
+	}
+	a.Users, a.UsersNextCursor = us, ""
+	if len(us) > reconi.DefaultPageSize {
+		a.Users = us[:reconi.DefaultPageSize]
+		a.UsersNextCursor = reconi.IDCursor(a.Users[len(a.Users)-1].ID)
+	}
+	a.UsersTotal, err = tx.CountUsers(a.ID)
+	return err
+}
+
+// eachUser calls fn with every user of application appID, a page at a
+// time, in the order they were added, so that no list of them is held.
+func eachUser(tx store.Tx, appID int64, fn func(u *reconi.User) error) error {
+	var after int64
+	for {
+		us, err := tx.Users(store.UserFilter{ApplicationID: appID, AfterID: after, Limit: reconi.DefaultPageSize})
+		if err != nil {
+			return err
+		}
+		for i := range us {
+			if err := fn(&us[i]); err != nil {
+				return err
+			}
+		}
+		if len(us) < reconi.DefaultPageSize {
+			return nil
+		}
+		after = us[len(us)-1].ID
+	}
 }
 
 // app loads an application the actor may see; one it may not see is not

@@ -158,7 +158,7 @@ func TestIdentificationCallback(t *testing.T) {
 	if got := f.user(t, u).State; got != reconi.UserFinalCheck {
 		t.Fatalf("after the partner's pass: %s, want final_check", got)
 	}
-	events, err := f.svc.History(f.ctx, u.ApplicationID)
+	events, err := reconi.AllEvents(f.ctx, f.svc, u.ApplicationID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestIdentificationCallback(t *testing.T) {
 	if status := p.report(t, p.secret, now, passed); status != http.StatusOK {
 		t.Errorf("repeated result: status %d, want 200", status)
 	}
-	again, _ := f.svc.History(f.ctx, u.ApplicationID)
+	again, _ := reconi.AllEvents(f.ctx, f.svc, u.ApplicationID)
 	if len(again) != len(events) {
 		t.Errorf("a repeated result added %d events", len(again)-len(events))
 	}
@@ -242,7 +242,7 @@ func TestIdentificationResult(t *testing.T) {
 	if err != nil || got.State != reconi.UserFinalCheck {
 		t.Fatalf("%v, %v", got, err)
 	}
-	events, _ := f.svc.History(f.ctx, u2.ApplicationID)
+	events, _ := reconi.AllEvents(f.ctx, f.svc, u2.ApplicationID)
 	for _, e := range events {
 		if e.To == string(reconi.UserIdentified) && len([]rune(e.Reason)) > 530 {
 			t.Errorf("the note went into the history whole: %d characters", len([]rune(e.Reason)))

@@ -33,27 +33,23 @@ func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string)
 		if a.State == reconi.AppDraft {
 			return reconi.Errorf(reconi.KindConflict, "application %d is a draft", a.ID)
 		}
-		users, err := tx.Users(store.UserFilter{ApplicationID: a.ID})
-		if err != nil {
-			return err
-		}
 		now := s.now().UTC()
 		n := 0
-		for i := range users {
-			u := &users[i]
+		err = eachUser(tx, a.ID, func(u *reconi.User) error {
 			if email != "" && !strings.EqualFold(u.Email, strings.TrimSpace(email)) {
-				continue
+				return nil
 			}
 			if email != "" && !u.State.Open() {
 				return reconi.Errorf(reconi.KindConflict, "the request of %s is no longer in progress (state %s)", u.Email, u.State)
 			}
 			if !u.State.Open() {
-				continue
-			}
-			if err := s.move(tx, u, reconi.UserCancelled, time.Time{}, actorName(ctx), reason, now); err != nil {
-				return err
+				return nil
 			}
 			n++
+			return s.move(tx, u, reconi.UserCancelled, time.Time{}, actorName(ctx), reason, now)
+		})
+		if err != nil {
+			return err
 		}
 		if n == 0 && email != "" {
 			return reconi.Errorf(reconi.KindNotFound, "%q is not a user of application %d", reconi.Excerpt(strings.TrimSpace(email)), a.ID)

@@ -146,7 +146,7 @@ func (s *Service) dispatch(ctx context.Context, senders map[reconi.Channel]notif
 	// few seconds next to the users' steps.
 	var pending []store.Message
 	if err := s.store.View(ctx, func(tx store.Tx) (err error) {
-		pending, err = tx.Messages(reconi.OutboxFilter{State: string(reconi.MessagePending), Limit: 1})
+		pending, err = tx.Messages(store.OutboxFilter{State: string(reconi.MessagePending), Limit: 1})
 		return err
 	}); err != nil || len(pending) == 0 {
 		return res, wrap(err)

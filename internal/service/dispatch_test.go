@@ -113,7 +113,7 @@ func (f *outboxFixture) submit(t *testing.T, kvk, notify string, users ...outbox
 
 func (f *outboxFixture) outbox(t *testing.T) []reconi.Message {
 	t.Helper()
-	ms, err := f.svc.Outbox(f.ctx, reconi.OutboxFilter{})
+	ms, err := reconi.AllMessages(f.ctx, f.svc, reconi.OutboxFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +494,7 @@ func TestDispatchTimeoutAndCancel(t *testing.T) {
 	srv := notifytest.NewSMTPServer(t)
 	smsCode(t, f, srv, "69599084", "anna@example.nl", true)
 	slow := map[reconi.Channel]notify.Sender{reconi.ChannelSMS: slowWebhook(t)}
-	sms, err := f.svc.Outbox(f.ctx, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
+	sms, err := reconi.AllMessages(f.ctx, f.svc, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
 	if err != nil || len(sms) != 1 {
 		t.Fatalf("%d SMS in the outbox (%v), want 1", len(sms), err)
 	}
@@ -555,7 +555,7 @@ func TestDispatchSMSThroughWebhook(t *testing.T) {
 	if code == "" {
 		t.Fatalf("no code in %q", got[0].Body)
 	}
-	out, _ := f.svc.Outbox(f.ctx, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
+	out, _ := reconi.AllMessages(f.ctx, f.svc, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
 	if len(out) != 1 || out[0].State != reconi.MessageSent || strings.Contains(out[0].Body, code) {
 		t.Errorf("the outbox keeps %+v, want it sent and without the code", out)
 	}
@@ -599,7 +599,7 @@ func TestDispatchDropsExpiredCodes(t *testing.T) {
 	f := newOutboxFixture(t)
 	srv := notifytest.NewSMTPServer(t)
 	smsCode(t, f, srv, "69599084", "anna@example.nl", true)
-	sms, err := f.svc.Outbox(f.ctx, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
+	sms, err := reconi.AllMessages(f.ctx, f.svc, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
 	if err != nil || len(sms) != 1 {
 		t.Fatalf("%d SMS in the outbox (%v), want 1", len(sms), err)
 	}
@@ -672,7 +672,7 @@ func TestRetryMessages(t *testing.T) {
 	if reconi.ErrorKind(err) != reconi.KindConflict || !strings.Contains(err.Error(), "is sent") {
 		t.Errorf("retry of a sent message: %v, want a conflict saying it is sent", err)
 	}
-	history, err := f.svc.History(f.ctx, app.ID)
+	history, err := reconi.AllEvents(f.ctx, f.svc, app.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -706,7 +706,7 @@ func TestRetryKeptAndExpired(t *testing.T) {
 	tokenFrom(t, srv, "anna@example.nl")
 
 	smsCode(t, f, srv, "68750110", "bram@example.nl", true)
-	sms, err := f.svc.Outbox(f.ctx, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
+	sms, err := reconi.AllMessages(f.ctx, f.svc, reconi.OutboxFilter{Channel: string(reconi.ChannelSMS)})
 	if err != nil || len(sms) != 1 {
 		t.Fatalf("%d SMS (%v), want 1", len(sms), err)
 	}

@@ -197,7 +197,7 @@ func TestImportDuplicatesBeyondTheList(t *testing.T) {
 	if last != want {
 		t.Errorf("last listed row %+v, want %+v", last, want)
 	}
-	users, err := svc.Users(ctx, reconi.UserFilter{ApplicationID: a.ID})
+	users, err := reconi.AllUsers(ctx, svc, reconi.UserFilter{ApplicationID: a.ID})
 	if err != nil || len(users) != n {
 		t.Errorf("draft has %d users (%v), want the %d of the first import", len(users), err, n)
 	}

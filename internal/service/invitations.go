@@ -39,14 +39,12 @@ func (s *Service) InviteLink(token string) string { return s.us.PublicURL + "/in
 // invite records an invitation for each invited user of a, with its email,
 // in the transaction that submits a.
 func (s *Service) invite(tx store.Tx, a *reconi.Application, now time.Time) error {
-	users, err := tx.Users(store.UserFilter{ApplicationID: a.ID})
-	if err != nil {
-		return err
-	}
 	expires := now.Add(s.us.InvitationTTL)
-	for _, u := range users {
+	n := 0
+	err := eachUser(tx, a.ID, func(u *reconi.User) error {
+		n++
 		if u.State != reconi.UserInvited {
-			continue
+			return nil
 		}
 		token, err := secretToken()
 		if err != nil {
@@ -55,16 +53,12 @@ func (s *Service) invite(tx store.Tx, a *reconi.Application, now time.Time) erro
 		if err := tx.InsertInvitation(u.ID, hashSecret(token), expires, now); err != nil {
 			return err
 		}
-		link := s.InviteLink(token)
-		m := invitationEmail(a, u, link, expires)
-		if err := s.enqueue(tx, m, now); err != nil {
-			return err
-		}
+		return s.enqueue(tx, invitationEmail(a, *u, s.InviteLink(token), expires), now)
+	})
+	if err != nil || a.NotifyEmail == "" {
+		return err
 	}
-	if a.NotifyEmail != "" {
-		return s.enqueue(tx, receiptEmail(a, len(users)), now)
-	}
-	return nil
+	return s.enqueue(tx, receiptEmail(a, n), now)
 }
 
 // invitation finds the user behind an invitation token and applies expiry.

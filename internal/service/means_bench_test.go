@@ -116,7 +116,7 @@ func BenchmarkMeans100k(b *testing.B) {
 	b.Run("plan-prune", func(b *testing.B) {
 		m := &manifest.Manifest{File: "bench.yaml", Organization: "12345678", Level: reconi.EH3,
 			Permissions: reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 3}}
-		us, err := svc.Users(ctx, reconi.UserFilter{KVK: "12345678"})
+		us, err := reconi.AllUsers(ctx, svc, reconi.UserFilter{KVK: "12345678"})
 		if err != nil {
 			b.Fatal(err)
 		}

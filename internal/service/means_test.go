@@ -46,7 +46,7 @@ func issueEmployed(t *testing.T, ctx context.Context, svc *service.Service, kvk 
 	must(err)
 	_, err = svc.Submit(ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: terms.Version, NotifyEmail: "beheer@example.nl"})
 	must(err)
-	msgs, err := svc.Outbox(ctx, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
+	msgs, err := reconi.AllMessages(ctx, svc, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
 	must(err)
 	for _, m := range msgs {
 		link := linkRE.FindStringSubmatch(m.Body)
@@ -57,7 +57,7 @@ func issueEmployed(t *testing.T, ctx context.Context, svc *service.Service, kvk 
 		must(err)
 		_, err = svc.SendCode(ctx, link[1])
 		must(err)
-		sms, err := svc.Outbox(ctx, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
+		sms, err := reconi.AllMessages(ctx, svc, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
 		must(err)
 		_, err = svc.VerifyCode(ctx, link[1], codeRE.FindStringSubmatch(sms[len(sms)-1].Body)[1])
 		must(err)
@@ -118,7 +118,7 @@ func TestRemindersOnceAcrossReplicas(t *testing.T) {
 	if total != 90 {
 		t.Errorf("the replicas reminded %v means, %d in all: want 90, each once", reminded, total)
 	}
-	msgs, err := replicas[0].Outbox(ctx, reconi.OutboxFilter{To: "beheer@example.nl"})
+	msgs, err := reconi.AllMessages(ctx, replicas[0], reconi.OutboxFilter{To: "beheer@example.nl"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,27 +24,41 @@ func (s *Service) enqueue(tx store.Tx, m store.Message, now time.Time) error {
 // again.
 func (s *Service) Enqueued() int64 { return s.enqueued.Load() }
 
-// Outbox lists messages; only operators (and the local user) may read them,
-// since undelivered ones hold links and codes.
-func (s *Service) Outbox(ctx context.Context, f reconi.OutboxFilter) ([]reconi.Message, error) {
+// Outbox lists messages a page at a time, oldest first; only operators (and
+// the local user) may read them, since undelivered ones hold links and codes.
+func (s *Service) Outbox(ctx context.Context, f reconi.OutboxFilter) (*reconi.MessagePage, error) {
 	if err := reconi.CheckTexts("", f); err != nil {
 		return nil, err
 	}
 	if err := authorize(ctx, actOperator, ""); err != nil {
 		return nil, err
 	}
-	var out []reconi.Message
-	err := s.view(ctx, func(tx store.Tx) error {
-		ms, err := tx.Messages(f)
+	after, err := reconi.ParseIDCursor(f.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	limit, err := reconi.PageLimit(f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	sf := store.OutboxFilter{To: f.To, Channel: f.Channel, State: f.State, ApplicationID: f.ApplicationID,
+		AfterID: after, Limit: limit + 1} // one more tells whether another page follows
+	page := &reconi.MessagePage{Messages: []reconi.Message{}}
+	err = s.view(ctx, func(tx store.Tx) error {
+		ms, err := tx.Messages(sf)
 		for _, m := range ms {
-			out = append(out, m.Message)
+			page.Messages = append(page.Messages, m.Message)
 		}
 		return err
 	})
-	if out == nil {
-		out = []reconi.Message{}
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	if len(page.Messages) > limit {
+		page.Messages = page.Messages[:limit]
+		page.NextCursor = reconi.IDCursor(page.Messages[limit-1].ID)
+	}
+	return page, nil
 }
 
 // Message returns one message of the outbox.

@@ -125,7 +125,7 @@ func benchApplications(b *testing.B, st store.Store) {
 		b.Run("apps="+who.name, func(b *testing.B) {
 			ctx := reconi.WithActor(context.Background(), who.actor)
 			for b.Loop() {
-				out, err := svc.Applications(ctx, reconi.ApplicationFilter{})
+				out, err := reconi.AllApplications(ctx, svc, reconi.ApplicationFilter{})
 				if err != nil {
 					b.Fatal(err)
 				}

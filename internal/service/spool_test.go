@@ -230,7 +230,7 @@ func TestImportSpoolLimit(t *testing.T) {
 	if reconi.ErrorKind(err) != reconi.KindInvalid || !strings.Contains(err.Error(), "larger than reconi takes at once") {
 		t.Fatalf("err = %v, want invalid: larger than reconi takes at once", err)
 	}
-	us, err := svc.Users(ctx, reconi.UserFilter{ApplicationID: a.ID})
+	us, err := reconi.AllUsers(ctx, svc, reconi.UserFilter{ApplicationID: a.ID})
 	if err != nil || len(us) != 0 {
 		t.Errorf("users after a refused import: %d, %v", len(us), err)
 	}

@@ -12,11 +12,20 @@ import (
 // Applications lists "Applications in progress". State may name an
 // application state (draft, submitted) or a user state (invited, issued, ...),
 // which keeps applications with at least one user in it.
-func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
+func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) (*reconi.ApplicationPage, error) {
 	if err := reconi.CheckTexts("", f); err != nil {
 		return nil, err
 	}
 	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email)}
+	var err error
+	if sf.AfterID, err = reconi.ParseIDCursor(f.Cursor); err != nil {
+		return nil, err
+	}
+	limit, err := reconi.PageLimit(f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	sf.Limit = limit + 1 // one more tells whether another page follows
 	if f.KVK != "" {
 		kvk, err := reconi.ParseKVK(f.KVK)
 		if err != nil {
@@ -52,12 +61,19 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 		return nil, err
 	}
 	var out []reconi.ApplicationSummary
-	err := s.view(ctx, func(tx store.Tx) (err error) {
+	if err := s.view(ctx, func(tx store.Tx) (err error) {
 		out, err = tx.Applications(sf)
 		return err
-	})
-	if out == nil {
-		out = []reconi.ApplicationSummary{}
+	}); err != nil {
+		return nil, err
 	}
-	return out, err
+	page := &reconi.ApplicationPage{Applications: out}
+	if out == nil {
+		page.Applications = []reconi.ApplicationSummary{}
+	}
+	if len(out) > limit {
+		page.Applications = out[:limit]
+		page.NextCursor = reconi.IDCursor(out[limit-1].ID)
+	}
+	return page, nil
 }

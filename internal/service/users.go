@@ -93,17 +93,26 @@ func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) err
 }
 
 // Users lists the users of an application, or of every application of an
-// organisation.
-func (s *Service) Users(ctx context.Context, f reconi.UserFilter) ([]reconi.User, error) {
+// organisation, a page at a time in the order they were added.
+func (s *Service) Users(ctx context.Context, f reconi.UserFilter) (*reconi.UserPage, error) {
 	if err := reconi.CheckTexts("", f); err != nil {
+		return nil, err
+	}
+	after, err := reconi.ParseIDCursor(f.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	limit, err := reconi.PageLimit(f.Limit)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := s.ExpireDue(ctx); err != nil {
 		return nil, err
 	}
 	var out []reconi.User
-	err := s.view(ctx, func(tx store.Tx) error {
-		sf := store.UserFilter{ApplicationID: f.ApplicationID}
+	err = s.view(ctx, func(tx store.Tx) error {
+		// One more tells whether another page follows.
+		sf := store.UserFilter{ApplicationID: f.ApplicationID, AfterID: after, Limit: limit + 1}
 		switch {
 		case f.ApplicationID != 0:
 			if _, err := s.app(ctx, tx, f.ApplicationID); err != nil {
@@ -131,7 +140,15 @@ func (s *Service) Users(ctx context.Context, f reconi.UserFilter) ([]reconi.User
 		out, err = tx.Users(sf)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	page := &reconi.UserPage{Users: out}
+	if len(out) > limit {
+		page.Users = out[:limit]
+		page.NextCursor = reconi.IDCursor(out[limit-1].ID)
+	}
+	return page, nil
 }
 
 // employedText turns the optional flag value into the text ParseUser reads.

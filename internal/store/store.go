@@ -55,6 +55,8 @@ type Tx interface {
 	// UpdateApplication writes state, permissions, validity, quote, terms and
 	// submission time.
 	UpdateApplication(a *reconi.Application) error
+	// Applications returns a page of applications, ordered by ID, with
+	// their users counted by state.
 	Applications(f ApplicationFilter) ([]reconi.ApplicationSummary, error)
 
 	// InsertUsers adds users to application appID, in order, in as few
@@ -64,7 +66,10 @@ type Tx interface {
 	InsertUsers(appID int64, rows []UserRow) (added []bool, err error)
 	// UserByEmail finds a user of an application by email, in any case.
 	UserByEmail(appID int64, email string) (*StoredUser, error)
+	// Users returns a page of users, ordered by ID.
 	Users(f UserFilter) ([]reconi.User, error)
+	// CountUsers counts an application's users, from an index.
+	CountUsers(appID int64) (int, error)
 	// UserCounts counts an application's users, and those not employed.
 	UserCounts(appID int64) (total, notEmployed int64, err error)
 	DeleteUser(id int64) error
@@ -102,7 +107,8 @@ type Tx interface {
 	SetIdentificationState(userID int64, state string, at time.Time) error
 
 	InsertMessage(m *Message) error
-	Messages(f reconi.OutboxFilter) ([]Message, error)
+	// Messages returns a page of messages, ordered by ID.
+	Messages(f OutboxFilter) ([]Message, error)
 	MessageByID(id int64) (*Message, error)
 	// ClaimMessages leases up to limit due messages to one dispatcher until
 	// lease; another dispatcher skips them meanwhile.
@@ -120,7 +126,9 @@ type Tx interface {
 	FinishMessage(m Message) error
 
 	InsertEvent(e *reconi.Event) error
-	Events(appID int64) ([]reconi.Event, error)
+	// Events lists the events of an application after event afterID, oldest
+	// first, at most limit of them (0: all).
+	Events(appID, afterID int64, limit int) ([]reconi.Event, error)
 	// UserEvents lists the events of one user, oldest first.
 	UserEvents(userID int64) ([]reconi.Event, error)
 
@@ -236,6 +244,9 @@ type ApplicationFilter struct {
 	UserState reconi.UserState
 	Email     string
 	Orgs      []reconi.KVK
+	// AfterID and Limit (0: all) page the list.
+	AfterID int64
+	Limit   int
 }
 
 // MeansFilter selects issued means; zero fields match all. Orgs, when not
@@ -258,4 +269,18 @@ type MeansFilter struct {
 type UserFilter struct {
 	ApplicationID int64
 	KVK           reconi.KVK
+	// AfterID and Limit (0: all) page the list.
+	AfterID int64
+	Limit   int
+}
+
+// OutboxFilter selects messages; zero fields match all.
+type OutboxFilter struct {
+	To            string
+	Channel       string
+	State         string
+	ApplicationID int64
+	// AfterID and Limit (0: all) page the list.
+	AfterID int64
+	Limit   int
 }

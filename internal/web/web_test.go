@@ -107,7 +107,7 @@ func (f *fixture) invite(t *testing.T, email string, employed bool) invited {
 	if a, err = f.svc.Submit(f.ctx, a.ID, reconi.Submission{AgreeTerms: true, NotifyEmail: "manager@example.nl"}); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := f.svc.Outbox(f.ctx, reconi.OutboxFilter{To: email, Channel: "email"})
+	ms, err := reconi.AllMessages(f.ctx, f.svc, reconi.OutboxFilter{To: email, Channel: "email"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func (f *fixture) invite(t *testing.T, email string, employed bool) invited {
 // smsCode is the code of the last SMS in the outbox.
 func (f *fixture) smsCode(t *testing.T) string {
 	t.Helper()
-	ms, err := f.svc.Outbox(f.ctx, reconi.OutboxFilter{Channel: "sms"})
+	ms, err := reconi.AllMessages(f.ctx, f.svc, reconi.OutboxFilter{Channel: "sms"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func (f *fixture) smsCode(t *testing.T) string {
 
 func (f *fixture) state(t *testing.T, inv invited) reconi.UserState {
 	t.Helper()
-	us, err := f.svc.Users(f.ctx, reconi.UserFilter{ApplicationID: inv.app.ID})
+	us, err := reconi.AllUsers(f.ctx, f.svc, reconi.UserFilter{ApplicationID: inv.app.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -494,12 +494,3 @@ func (c *cluster) emptyDraft(r *replica) int64 {
 	res.decode(c.t, &a)
 	return a.ID
 }
-
-// waitingForLock reports whether a session of replica r waits for a lock
-// held by a session of replica holder: the two are working on the same
-// rows at the same time, and take turns.
-func (c *cluster) waitingForLock(r, holder *replica) bool {
-	return c.count(`SELECT COUNT(*) FROM pg_stat_activity w WHERE w.application_name = $1 AND w.wait_event_type = 'Lock'
-		AND EXISTS (SELECT 1 FROM pg_stat_activity h WHERE h.pid = ANY (pg_blocking_pids(w.pid)) AND h.application_name = $2)`,
-		r.app, holder.app) > 0
-}

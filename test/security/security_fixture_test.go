@@ -271,7 +271,7 @@ var (
 // outbox returns the messages to u on channel, oldest first.
 func (s *server) outbox(u reconi.User, ch reconi.Channel) []reconi.Message {
 	s.t.Helper()
-	ms, err := s.svc.Outbox(local, reconi.OutboxFilter{ApplicationID: u.ApplicationID, Channel: string(ch)})
+	ms, err := reconi.AllMessages(local, s.svc, reconi.OutboxFilter{ApplicationID: u.ApplicationID, Channel: string(ch)})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func (s *server) lastCode(u reconi.User) string {
 // user reads u's current state.
 func (s *server) user(u reconi.User) reconi.User {
 	s.t.Helper()
-	users, err := s.svc.Users(local, reconi.UserFilter{ApplicationID: u.ApplicationID})
+	users, err := reconi.AllUsers(local, s.svc, reconi.UserFilter{ApplicationID: u.ApplicationID})
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func TestImportLimit(t *testing.T) {
 	if r.status != 400 || !strings.Contains(r.errorMessage(t), "larger than 4096 bytes") {
 		t.Errorf("an import over the limit: %.300s", r)
 	}
-	got, err := s.svc.Users(local, reconi.UserFilter{KVK: orgA})
+	got, err := reconi.AllUsers(local, s.svc, reconi.UserFilter{KVK: orgA})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,7 @@ func TestCallbackReplayAndTampering(t *testing.T) {
 	if got := s.user(u); got.State != after.State || !got.UpdatedAt.Equal(after.UpdatedAt) {
 		t.Errorf("the replays changed the user: %+v", got)
 	}
-	hist, err := s.svc.History(local, u.ApplicationID)
+	hist, err := reconi.AllEvents(local, s.svc, u.ApplicationID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,18 +16,24 @@ func (t *Tx) InsertEvent(e *reconi.Event) error {
 		e.ApplicationID, uid, e.Email, e.From, e.To, e.Actor, e.Reason, micro(e.At)).Scan(&e.ID)
 }
 
-func (t *Tx) Events(appID int64) ([]reconi.Event, error) {
-	return t.events(`application_id = $1`, appID)
+func (t *Tx) Events(appID, afterID int64, limit int) ([]reconi.Event, error) {
+	q := `application_id = $1 AND id > $2 ORDER BY id`
+	args := []any{appID, afterID}
+	if limit > 0 {
+		q += ` LIMIT $3`
+		args = append(args, limit)
+	}
+	return t.events(q, args...)
 }
 
 func (t *Tx) UserEvents(userID int64) ([]reconi.Event, error) {
-	return t.events(`user_id = $1`, userID)
+	return t.events(`user_id = $1 ORDER BY id`, userID)
 }
 
-// events lists the events that match where, oldest first.
-func (t *Tx) events(where string, arg any) ([]reconi.Event, error) {
+// events lists the events that match where (which ends with the order).
+func (t *Tx) events(where string, args ...any) ([]reconi.Event, error) {
 	rows, err := t.tx.Query(`SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
-		FROM events WHERE `+where+` ORDER BY id`, arg)
+		FROM events WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (t *Tx) messages(q string, args ...any) ([]store.Message, error) {
 	return out, rows.Err()
 }
 
-func (t *Tx) Messages(f reconi.OutboxFilter) ([]store.Message, error) {
+func (t *Tx) Messages(f store.OutboxFilter) ([]store.Message, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -74,6 +74,9 @@ func (t *Tx) Messages(f reconi.OutboxFilter) ([]store.Message, error) {
 	}
 	if f.ApplicationID != 0 {
 		add("application_id = $%d", f.ApplicationID)
+	}
+	if f.AfterID != 0 {
+		add("id > $%d", f.AfterID)
 	}
 	q := `SELECT ` + messageColumns + ` FROM outbox`
 	if len(where) > 0 {

@@ -17,6 +17,9 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		q += " WHERE " + where
 	}
 	q += " ORDER BY a.id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
 	rows, err := t.tx.Query(q, args...)
 	if err != nil {
 		return nil, err
@@ -42,6 +45,12 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
+	// Count the users of this page's applications only.
+	args = append(args, out[len(out)-1].ID)
+	if where != "" {
+		where += " AND "
+	}
+	where += fmt.Sprintf("a.id <= $%d", len(args))
 	if err := t.countUsersByState(out, where, args); err != nil {
 		return nil, err
 	}
@@ -59,6 +68,9 @@ func applicationWhere(f store.ApplicationFilter) (string, []any) {
 	}
 	if f.KVK != "" {
 		where = append(where, "a.kvk = "+arg(f.KVK))
+	}
+	if f.AfterID != 0 {
+		where = append(where, "a.id > "+arg(f.AfterID))
 	}
 	if f.State != "" {
 		where = append(where, "a.state = "+arg(f.State))

@@ -103,7 +103,16 @@ func (t *Tx) Users(f store.UserFilter) ([]reconi.User, error) {
 	default:
 		return nil, errors.New("users: no application or organisation given")
 	}
-	return t.users(q+` ORDER BY u.id`, arg)
+	q += ` AND u.id > $2 ORDER BY u.id`
+	if f.Limit > 0 {
+		return t.users(q+` LIMIT $3`, arg, f.AfterID, f.Limit)
+	}
+	return t.users(q, arg, f.AfterID)
+}
+
+func (t *Tx) CountUsers(appID int64) (n int, err error) {
+	err = t.tx.QueryRow(`SELECT COUNT(*) FROM users WHERE application_id = $1`, appID).Scan(&n)
+	return n, err
 }
 
 func (t *Tx) UserCounts(appID int64) (total, notEmployed int64, err error) {

@@ -194,7 +194,7 @@ func TestProcessesWriteConcurrently(t *testing.T) {
 
 	runHelpers(t, "write", path, processes)
 
-	apps, err := svc.Applications(local, reconi.ApplicationFilter{KVK: kvkShared})
+	apps, err := reconi.AllApplications(local, svc, reconi.ApplicationFilter{KVK: kvkShared})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestProcessesWriteConcurrently(t *testing.T) {
 			t.Errorf("application %d has %d users (%v), want %d drafts", a.ID, a.UsersTotal, a.UsersByState, usersPerDraft)
 		}
 	}
-	users, err := svc.Users(local, reconi.UserFilter{KVK: kvkShared})
+	users, err := reconi.AllUsers(local, svc, reconi.UserFilter{KVK: kvkShared})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -361,7 +361,7 @@ func testSetUserState(t *testing.T, stores func(int) []store.Store) {
 		t.Fatalf("%d of %d concurrent moves from invited to expired succeeded, want 1", c, n)
 	}
 	var events []reconi.Event
-	if err := sts[1].View(ctx, func(tx store.Tx) (err error) { events, err = tx.Events(appID); return err }); err != nil {
+	if err := sts[1].View(ctx, func(tx store.Tx) (err error) { events, err = tx.Events(appID, 0, 0); return err }); err != nil {
 		t.Fatal(err)
 	}
 	expired := 0
@@ -704,7 +704,7 @@ func testDeadlines(t *testing.T, stores func(int) []store.Store) {
 		if err != nil || len(users) != 3 || users[0].State != reconi.UserInvited || users[0].DeadlineAt == nil {
 			return fmt.Errorf("UsersPastDeadline with a limit of 3: %+v, %v", users, err)
 		}
-		events, err := tx.Events(appID)
+		events, err := tx.Events(appID, 0, 0)
 		if err != nil || len(events) != 5 {
 			return fmt.Errorf("events of AdvanceUsers: %d, %v; want one per user", len(events), err)
 		}
