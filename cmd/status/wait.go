@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
-	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/cmd/shared"
+	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
 
