@@ -5,6 +5,7 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -131,8 +132,90 @@ func Run(ctx context.Context, args []string, ios *output.IOStreams, getenv func(
 	}
 	// The service says what is wrong; the CLI adds which flag or command
 	// puts it right.
+	code := ExitCode(err)
+	if wantsJSON(cmd) && !cmdutil.IsFlagError(err) && code != ExitUsage {
+		printJSONError(ios, cmdutil.WithHint(err), code)
+		return code
+	}
 	printError(ios, cmd, cmdutil.WithHint(err))
-	return ExitCode(err)
+	return code
+}
+
+// wantsJSON reports whether the command that ran asked for JSON (-o json or
+// --jq): its errors are then data too.
+func wantsJSON(cmd *cobra.Command) bool {
+	if cmd == nil {
+		return false
+	}
+	if jq := cmd.Flags().Lookup("jq"); jq != nil && jq.Value.String() != "" {
+		return true
+	}
+	o := cmd.Flags().Lookup("output")
+	return o != nil && strings.EqualFold(o.Value.String(), "json")
+}
+
+// jsonError is what a failing command writes to stderr with -o json or
+// --jq. Its field names are part of reconi's interface (README, Output).
+type jsonError struct {
+	Error struct {
+		Kind        reconi.Kind    `json:"kind"`
+		Message     string         `json:"message"`
+		Rows        []jsonErrorRow `json:"rows,omitempty"`
+		RowsOmitted int            `json:"rows_omitted,omitempty"`
+	} `json:"error"`
+}
+
+// jsonErrorRow is a reconi.RowError; its message says what is allowed.
+type jsonErrorRow struct {
+	Line    int    `json:"line,omitempty"`
+	Source  string `json:"source,omitempty"`
+	Field   string `json:"field"`
+	Value   string `json:"value,omitempty"`
+	Message string `json:"message"`
+}
+
+func printJSONError(ios *output.IOStreams, err error, code int) {
+	var exit *cmdutil.ExitError
+	if errors.Is(err, cmdutil.ErrCancel) || (errors.As(err, &exit) && exit.Quiet) {
+		return
+	}
+	var je jsonError
+	je.Error.Kind = jsonKind(err, code)
+	je.Error.Message = err.Error()
+	var e *reconi.Error
+	if errors.As(err, &e) {
+		if len(e.Rows) > 0 {
+			// The rows are listed apart; the message is the summary alone.
+			je.Error.Message = e.Message
+		}
+		for _, r := range e.Rows {
+			je.Error.Rows = append(je.Error.Rows, jsonErrorRow(r))
+		}
+		je.Error.RowsOmitted = e.RowsOmitted
+	}
+	enc := json.NewEncoder(ios.ErrOut)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(je) != nil {
+		fmt.Fprintf(ios.ErrOut, "error: %s\n", output.Safe(err.Error()))
+	}
+}
+
+// jsonKind is the domain kind of err, or, for an outcome the CLI decides
+// (status --wait), a kind named after its exit code.
+func jsonKind(err error, code int) reconi.Kind {
+	var e *reconi.Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	switch code {
+	case ExitTimeout:
+		return "timeout"
+	case ExitEnded:
+		return "ended"
+	case ExitCancelled:
+		return "cancelled"
+	}
+	return reconi.KindInternal
 }
 
 func printError(ios *output.IOStreams, cmd *cobra.Command, err error) {

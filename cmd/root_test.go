@@ -180,6 +180,8 @@ func TestNoArgumentsPrintsHelp(t *testing.T) {
 	}
 }
 
+var janFlags = []string{"--first-name", "Jan", "--last-name", "Jansen", "--email", "jan@example.nl", "--phone", "06 12345678", "--employed=true", "--draft", "1"}
+
 func TestUsageErrors(t *testing.T) {
 	tests := []struct {
 		args   []string
@@ -191,6 +193,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--no-input=maybe", "status"}, "error: invalid argument \"maybe\" for \"--no-input\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nRun 'reconi status --help' for usage.\n"},
 		{[]string{"org", "show"}, "error: reconi org show wants the organisation's KvK number (got 0 arguments)\nRun 'reconi org show --help' for usage.\n"},
 		{[]string{"users", "list", "extra"}, "error: reconi users list takes no arguments (got \"extra\")\nRun 'reconi users list --help' for usage.\n"},
+		// A bad filter is found before the users are added.
+		{append(append([]string{"users", "add"}, janFlags...), "--jq", ".[] |"), "error: invalid --jq expression: unexpected EOF\nRun 'reconi users add --help' for usage.\n"},
+		{[]string{"users", "list", "--jq", "nosuchfunc(1)"}, "error: invalid --jq expression: function not defined: nosuchfunc/1\nRun 'reconi users list --help' for usage.\n"},
 	}
 	for _, tt := range tests {
 		s := cmdtest.New(t)
@@ -333,7 +338,7 @@ func TestProfileSelectsDatabase(t *testing.T) {
 
 	// Reading does not create it.
 	s.Run("--profile", "team", "org", "list", "-o", "json").Expect(t, cmd.ExitNotFound, "",
-		"error: no database at "+teamDB+": check --db (or RECONI_DB); reconi org register, org select, users add or import create it\n")
+		`{"error":{"kind":"not_found","message":"no database at `+teamDB+`: check --db (or RECONI_DB); reconi org register, org select, users add or import create it"}}`+"\n")
 	s.MustRun("--profile", "team", "org", "register", "--kvk", "68750110", "--name", "Team BV")
 	s.MustRun("--profile", "team", "org", "select", "68750110", "--level", "EH2")
 	s.MustRun("--profile", "team", "users", "add", "--first-name", "Eva", "--last-name", "Visser",
@@ -351,7 +356,7 @@ func TestProfileSelectsDatabase(t *testing.T) {
 	// --db and RECONI_DB win over the profile.
 	otherDB := filepath.Join(s.Dir, "other.db")
 	s.Run("--profile", "team", "--db", otherDB, "org", "list", "-o", "json").Expect(t, cmd.ExitNotFound, "",
-		"error: no database at "+otherDB+": check --db (or RECONI_DB); reconi org register, org select, users add or import create it\n")
+		`{"error":{"kind":"not_found","message":"no database at `+otherDB+`: check --db (or RECONI_DB); reconi org register, org select, users add or import create it"}}`+"\n")
 	s.RunWith(cmdtest.Options{Env: map[string]string{"RECONI_DB": defaultDB}}, "--profile", "team", "org", "list", "--jq", ".[].kvk").Expect(t, cmd.ExitOK,
 		"69599084\n", "")
 

@@ -240,11 +240,12 @@ func TestApplyMaxPrice(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"157,29", cmd.ExitInvalid, "error: max_price: the quote is €157.30 (VAT included), above the maximum of €157.29; nothing was submitted\n"},
-		{"100", cmd.ExitInvalid, "error: max_price: the quote is €157.30 (VAT included), above the maximum of €100.00; nothing was submitted\n"},
+		// -o json: errors are JSON too.
+		{"157,29", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max_price: the quote is €157.30 (VAT included), above the maximum of €157.29; nothing was submitted"}}` + "\n"},
+		{"100", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max_price: the quote is €157.30 (VAT included), above the maximum of €100.00; nothing was submitted"}}` + "\n"},
 		{"157.30", cmd.ExitOK, ""},
 		{"2000", cmd.ExitOK, ""},
-		{"NaN", cmd.ExitInvalid, "error: max-price: \"NaN\" is not an amount in euros: want a number like 250 or 249.95\n"},
+		{"NaN", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max-price: \"NaN\" is not an amount in euros: want a number like 250 or 249.95"}}` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.max, func(t *testing.T) {
@@ -281,7 +282,7 @@ func TestApplyIdempotencyKey(t *testing.T) {
 	s.Run("apply", "--agree-terms", "--idempotency-key", "run-1", "--jq", ".id").Expect(t, cmd.ExitOK, "1\n", "")
 	s.Run("apply", "--agree-terms", "--idempotency-key", "run-1", "--jq", ".id").Expect(t, cmd.ExitOK, "1\n", "")
 	s.Run("apply", "--agree-terms", "--idempotency-key", "run-2", "--jq", ".id").Expect(t, cmd.ExitConflict, "",
-		"error: application 1 was already submitted on 0000-00-00 00:00 UTC\n")
+		`{"error":{"kind":"conflict","message":"application 1 was already submitted on 0000-00-00 00:00 UTC"}}`+"\n")
 }
 
 func TestApplyNeedsADraft(t *testing.T) {
@@ -299,11 +300,11 @@ func TestApplyIncompleteDraft(t *testing.T) {
 	s.Register()
 	s.Select("--level", "EH3")
 	s.Run("apply", "--agree-terms", "-o", "json").Expect(t, cmd.ExitInvalid, "",
-		"error: users: draft 1 has no users: add them with reconi users add or reconi users import\n")
+		`{"error":{"kind":"invalid","message":"users: draft 1 has no users: add them with reconi users add or reconi users import"}}`+"\n")
 	s.MustRun("users", "add", "--first-name", "Jan", "--last-name", "Jansen", "--email", "jan@example.nl",
 		"--phone", "0612345678", "--employed=true")
 	s.Run("apply", "--agree-terms", "-o", "json").Expect(t, cmd.ExitInvalid, "",
-		"error: permissions: draft 1 has no permissions or validity yet: set them with reconi permissions set\n")
+		`{"error":{"kind":"invalid","message":"permissions: draft 1 has no permissions or validity yet: set them with reconi permissions set"}}`+"\n")
 	// On a terminal, nobody is shown a summary or asked to agree to a
 	// draft that cannot be submitted: the answer "y" is never read.
 	s.RunWith(cmdtest.Options{TTY: true, Stdin: "y\n"}, "apply").Expect(t, cmd.ExitInvalid, "",

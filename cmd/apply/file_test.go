@@ -98,7 +98,7 @@ func TestApplyFileMaxPrice(t *testing.T) {
 	s := registered(t)
 	file := s.WriteFile("onboarding.yaml", onboarding+"max_price: 157.29\n")
 	s.Run("apply", "-f", file, "--agree-terms", "-o", "json").Expect(t, cmd.ExitInvalid, "",
-		"error: max_price: the quote for 2 new users is €157.30 (VAT included), above the maximum of €157.29 in "+file+"; nothing was applied\n")
+		`{"error":{"kind":"invalid","message":"max_price: the quote for 2 new users is €157.30 (VAT included), above the maximum of €157.29 in `+file+`; nothing was applied"}}`+"\n")
 	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 	// --max-price takes the manifest's place.
 	s.Run("apply", "-f", file, "--agree-terms", "--max-price", "157.30", "--jq", ".application.state").Expect(t, cmd.ExitOK, "submitted\n", eh4Warning)

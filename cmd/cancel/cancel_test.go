@@ -106,7 +106,7 @@ func TestCancel(t *testing.T) {
 	// A pipeline waiting for every user to be issued learns it never will.
 	r = s.Run("status", id, "--wait", "issued", "-o", "json", "--jq", "[.users[].state]")
 	r.Expect(t, cmd.ExitEnded, `["issued","cancelled"]`+"\n",
-		"error: application "+id+": the request of piet@example.nl (cancelled) ended before it was issued\n")
+		`{"error":{"kind":"ended","message":"application `+id+`: the request of piet@example.nl (cancelled) ended before it was issued"}}`+"\n")
 }
 
 // TestCancelWithYes cancels a whole application without a terminal.

@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"strings"
 
+	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
 
 	"github.com/reconi/reconi/internal/output"
@@ -31,6 +32,16 @@ func (o *OutputFlags) Validate() error {
 	}
 	if o.JQ != "" && f != output.FormatJSON && f != output.FormatTable {
 		return FlagErrorf("--jq works on JSON: use it without -o or with -o json")
+	}
+	if o.JQ != "" {
+		// A typo in the filter is found before anything is changed.
+		q, err := gojq.Parse(o.JQ)
+		if err == nil {
+			_, err = gojq.Compile(q)
+		}
+		if err != nil {
+			return FlagErrorf("invalid --jq expression: %v", err)
+		}
 	}
 	return nil
 }

@@ -116,10 +116,11 @@ func TestPlanConflicts(t *testing.T) {
 	if r.Code != plan.ExitFailure {
 		t.Fatalf("exit %d, stderr %s", r.Code, r.Stderr)
 	}
-	want := "error: 2 users of " + changed + " conflict with what organisation 69599084 already has; nothing was applied\n" +
-		"  jan@example.nl: application 1 (EH3, invited) has phone +31612345678 where the manifest says +31611223344\n" +
-		"  jan@example.nl: application 1 (EH3, invited) is in progress at another level than the manifest's EH2: wait for it to end, or cancel it with reconi cancel 1 --email jan@example.nl\n" +
-		"  sanne@example.nl: application 1 (EH3, invited) is in progress at another level than the manifest's EH2: wait for it to end, or cancel it with reconi cancel 1 --email sanne@example.nl\n"
+	// -o json: the error is JSON too, a row for each conflict.
+	want := `{"error":{"kind":"invalid","message":"2 users of ` + changed + ` conflict with what organisation 69599084 already has; nothing was applied","rows":[` +
+		`{"field":"jan@example.nl","message":"application 1 (EH3, invited) has phone +31612345678 where the manifest says +31611223344"},` +
+		`{"field":"jan@example.nl","message":"application 1 (EH3, invited) is in progress at another level than the manifest's EH2: wait for it to end, or cancel it with reconi cancel 1 --email jan@example.nl"},` +
+		`{"field":"sanne@example.nl","message":"application 1 (EH3, invited) is in progress at another level than the manifest's EH2: wait for it to end, or cancel it with reconi cancel 1 --email sanne@example.nl"}]}}` + "\n"
 	if r.Stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", r.Stderr, want)
 	}
@@ -141,7 +142,7 @@ func TestPlanConflicts(t *testing.T) {
 	// A quote above max_price is an error too.
 	pricey := s.WriteFile("pricey.yaml", strings.NewReplacer("level: EH3", "level: EH2+", "jan@", "jan2@", "sanne@", "sanne2@").Replace(manifest)+"max_price: 50\n")
 	r = s.Run("plan", "-f", pricey, "--jq", ".quote.total_cents")
-	r.Expect(t, plan.ExitFailure, "8470\n", "error: max_price: the quote for 2 new users is €84.70 (VAT included), above the maximum of €50.00 in "+pricey+"; nothing was applied\n")
+	r.Expect(t, plan.ExitFailure, "8470\n", `{"error":{"kind":"invalid","message":"max_price: the quote for 2 new users is €84.70 (VAT included), above the maximum of €50.00 in `+pricey+`; nothing was applied"}}`+"\n")
 }
 
 // The JSON field names are part of the interface.

@@ -356,7 +356,7 @@ func TestWaitEndToEnd(t *testing.T) {
 
 	r := s.Run("status", id, "--wait", "issued", "--timeout", "50ms", "--interval", "10ms", "-o", "json", "--jq", ".users[1].state")
 	r.Expect(t, cmd.ExitTimeout, "final_check\n",
-		"error: timed out after 50ms waiting until every user of application "+id+" is issued: still waiting for piet@example.nl (final_check)\n")
+		`{"error":{"kind":"timeout","message":"timed out after 50ms waiting until every user of application `+id+` is issued: still waiting for piet@example.nl (final_check)"}}`+"\n")
 
 	s.Run("status", "999", "--wait", "issued").Expect(t, cmd.ExitNotFound, "", "error: application 999 not found\n")
 	s.Run("status", "--wait", "issued").Expect(t, cmd.ExitUsage, "",

@@ -231,8 +231,8 @@ func TestList(t *testing.T) {
 		"1,1,jan@example.nl,Jan,Jansen,'+31612345678,1985-04-12,true,draft,2000-01-01T00:00:00Z,\n"+
 		"2,1,zoe@example.nl,Zoë,van der Berg,'+31623456789,,false,draft,2000-01-01T00:00:00Z,\n", "")
 	s.Run("users", "list", "--jq", `.[] | select(.employed == false) | .email`).Expect(t, cmd.ExitOK, "zoe@example.nl\n", "")
-	s.Run("users", "list", "--jq", ".[").Expect(t, cmd.ExitError, "",
-		"error: invalid --jq expression: unexpected EOF\n")
+	s.Run("users", "list", "--jq", ".[").Expect(t, cmd.ExitUsage, "",
+		"error: invalid --jq expression: unexpected EOF\nRun 'reconi users list --help' for usage.\n")
 
 	// The JSON field names are part of the interface.
 	r := s.MustRun("users", "list", "-o", "json")
@@ -315,4 +315,45 @@ func TestRemoveIsRecorded(t *testing.T) {
 	if got := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n"); !slices.Equal(got, want) {
 		t.Errorf("history of jan = %q, want %q", got, want)
 	}
+}
+
+// With -o json or --jq a failing command writes its error as one JSON
+// object on stderr, rows and all, and exits as it would without.
+func TestImportBadFileJSON(t *testing.T) {
+	t.Parallel()
+	s := newDraft(t)
+	file := s.WriteFile("bad.csv", badCSV)
+	for _, flags := range [][]string{{"-o", "json"}, {"--jq", ".added"}} {
+		r := s.Run(append([]string{"users", "import", file}, flags...)...)
+		if r.Code != cmd.ExitInvalid || r.Stdout != "" {
+			t.Fatalf("%q: exit %d, stdout %q", flags, r.Code, r.Stdout)
+		}
+		var got struct {
+			Error struct {
+				Kind    string `json:"kind"`
+				Message string `json:"message"`
+				Rows    []struct {
+					Line    int    `json:"line"`
+					Field   string `json:"field"`
+					Value   string `json:"value"`
+					Message string `json:"message"`
+				} `json:"rows"`
+			} `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(r.Stderr), &got); err != nil || strings.Count(r.Stderr, "\n") != 1 {
+			t.Fatalf("%q: stderr is not one JSON object: %v\n%s", flags, err, r.Stderr)
+		}
+		e := got.Error
+		if e.Kind != "invalid" || e.Message != "3 of 4 rows are not valid; no user was added" || len(e.Rows) != 7 {
+			t.Fatalf("%q: %+v", flags, e)
+		}
+		if r := e.Rows[2]; r.Line != 3 || r.Field != "phone" || r.Value != "020 1234567" || !strings.Contains(r.Message, "want a mobile number") {
+			t.Errorf("%q: row 2 is %+v", flags, r)
+		}
+	}
+	// Other kinds too; usage errors stay text.
+	s.Run("org", "show", "12345678", "-o", "json").Expect(t, cmd.ExitNotFound, "",
+		`{"error":{"kind":"not_found","message":"organisation 12345678 is not in the register (an operator adds it with: reconi org register --kvk 12345678 --name NAME)"}}`+"\n")
+	s.Run("users", "list", "-o", "json", "extra").Expect(t, cmd.ExitUsage, "",
+		"error: reconi users list takes no arguments (got \"extra\")\nRun 'reconi users list --help' for usage.\n")
 }
