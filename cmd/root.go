@@ -342,14 +342,20 @@ talks to a shared reconi server instead. The commands are the same.`,
 
 // requireSubcommand makes every command that only groups others ("reconi
 // users") print its help when called alone and fail with a usage error on
-// an unknown subcommand, which cobra only does at the root.
+// an unknown subcommand, suggesting the nearest names as cobra does only at
+// the root.
 func requireSubcommand(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		requireSubcommand(sub)
 	}
 	if c.HasParent() && c.HasSubCommands() && c.Run == nil && c.RunE == nil {
+		// cobra sets its default distance only on the root's own path.
+		c.SuggestionsMinimumDistance = 2
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
+				if sugg := cmd.SuggestionsFor(args[0]); len(sugg) > 0 {
+					return cmdutil.FlagErrorf("unknown command %q for %q; did you mean %s?", args[0], cmd.CommandPath(), strings.Join(sugg, " or "))
+				}
 				return cmdutil.FlagErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
 			}
 			return nil

@@ -189,6 +189,10 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"bogus"}, "error: unknown command \"bogus\" for \"reconi\"\nRun 'reconi --help' for usage.\n"},
 		{[]string{"users", "bogus"}, "error: unknown command \"bogus\" for \"reconi users\"\nRun 'reconi users --help' for usage.\n"},
+		// A misspelt subcommand is suggested at every level, not only the root's.
+		{[]string{"stauts"}, "error: unknown command \"stauts\" for \"reconi\"\n\nDid you mean this?\n\tstatus\n\nRun 'reconi --help' for usage.\n"},
+		{[]string{"org", "selct"}, "error: unknown command \"selct\" for \"reconi org\"; did you mean select?\nRun 'reconi org --help' for usage.\n"},
+		{[]string{"outbox", "rety", "1"}, "error: unknown command \"rety\" for \"reconi outbox\"; did you mean retry?\nRun 'reconi outbox --help' for usage.\n"},
 		{[]string{"status", "--bogus"}, "error: unknown flag: --bogus\nRun 'reconi status --help' for usage.\n"},
 		{[]string{"--no-input=maybe", "status"}, "error: invalid argument \"maybe\" for \"--no-input\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nRun 'reconi status --help' for usage.\n"},
 		{[]string{"org", "show"}, "error: reconi org show wants the organisation's KvK number (got 0 arguments)\nRun 'reconi org show --help' for usage.\n"},
