@@ -42,7 +42,7 @@ answer; without one (or with --no-input, or CI=true) every flag but
 --date-of-birth is required.`,
 		Example: `  reconi users add --first-name Jan --last-name Jansen --email jan@example.nl \
     --phone "06 12345678" --employed=true`,
-		Args: cmdutil.NoArgs,
+		Args: cmdutil.NoArgsAfterYesNo("employed"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var missing []string
 			for _, name := range []string{"first-name", "last-name", "email", "phone", "employed"} {
@@ -84,7 +84,7 @@ answer; without one (or with --no-input, or CI=true) every flag but
 	fl.StringVar(&opts.User.Email, "email", "", "email `address`; the invitation goes there")
 	fl.StringVar(&opts.User.Phone, "phone", "", "`mobile` number; the SMS code goes there (NL unless +CC)")
 	fl.StringVar(&opts.User.DateOfBirth, "date-of-birth", "", "date of birth, `YYYY-MM-DD` (optional)")
-	fl.BoolVar(&employed, "employed", false, "whether the user is employed by the organisation (required)")
+	cmdutil.YesNoFlag(cmd, &employed, "employed", false, "whether the user is employed by the organisation (required; true/false, yes/no, ja/nee, 1/0)")
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	cmdutil.CreatesDatabase(cmd)

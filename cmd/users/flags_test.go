@@ -61,10 +61,44 @@ func TestAddFlags(t *testing.T) {
 			wantErr: &cmdtest.ErrWant{Flag: true, Contains: []string{"--email"}},
 		},
 		{
+			name:      "employed as a CSV says it: nee",
+			env:       draft7,
+			args:      person("--employed=nee"),
+			wantDraft: 7,
+			wantUser:  reconi.NewUser{FirstName: "Jan", LastName: "van der Berg", Email: "jan@example.nl", Phone: "06 12345678", Employed: ptr(false)},
+		},
+		{
+			name:      "employed as a CSV says it: JA",
+			env:       draft7,
+			args:      person("--employed=JA"),
+			wantDraft: 7,
+			wantUser:  reconi.NewUser{FirstName: "Jan", LastName: "van der Berg", Email: "jan@example.nl", Phone: "06 12345678", Employed: ptr(true)},
+		},
+		{
+			name:      "employed as a CSV says it: 0",
+			env:       draft7,
+			args:      person("--employed=0"),
+			wantDraft: 7,
+			wantUser:  reconi.NewUser{FirstName: "Jan", LastName: "van der Berg", Email: "jan@example.nl", Phone: "06 12345678", Employed: ptr(false)},
+		},
+		{
+			// cobra reads "--employed false" as --employed and an argument.
+			name:    "employed with a space",
+			env:     draft7,
+			args:    person("--employed", "false"),
+			wantErr: &cmdtest.ErrWant{Flag: true, Contains: []string{"--employed=false", `"false" is read as an argument`}},
+		},
+		{
+			name:    "employed with a space: no",
+			env:     draft7,
+			args:    person("--employed", "no"),
+			wantErr: &cmdtest.ErrWant{Flag: true, Contains: []string{"--employed=no"}},
+		},
+		{
 			name:    "not a boolean",
 			env:     draft7,
 			args:    person("--employed=maybe"),
-			wantErr: &cmdtest.ErrWant{Flag: true, Contains: []string{"--employed", "maybe"}},
+			wantErr: &cmdtest.ErrWant{Flag: true, Contains: []string{"--employed", "maybe", "ja/nee"}},
 		},
 		{
 			name:    "an argument",

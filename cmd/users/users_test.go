@@ -85,7 +85,7 @@ func TestAdd(t *testing.T) {
 		t.Parallel()
 		s := newDraft(t)
 		s.Run(append(jan, "--employed=maybe")...).Expect(t, cmd.ExitUsage, "", ""+
-			"error: invalid argument \"maybe\" for \"--employed\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\n"+
+			"error: invalid argument \"maybe\" for \"--employed\" flag: want true/false, yes/no, ja/nee or 1/0\n"+
 			"Run 'reconi users add --help' for usage.\n")
 	})
 	t.Run("no draft", func(t *testing.T) {
