@@ -178,7 +178,7 @@ func importUsers(ctx context.Context, ios *output.IOStreams, b reconi.Backend, d
 		return err
 	}
 	if res.Added != len(users) {
-		return reconi.Errorf(reconi.KindInternal, "the import added %d of %d users", res.Added, len(users))
+		return reconi.Errorf(reconi.KindInternal, "the import added %d of %s", res.Added, cmdutil.Count(len(users), "user", "users"))
 	}
 	return nil
 }

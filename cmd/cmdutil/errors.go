@@ -71,3 +71,11 @@ func (e *ExitError) Unwrap() error { return e.Err }
 
 // ExitCode is the code reconi exits with.
 func (e *ExitError) ExitCode() int { return e.Code }
+
+// Count says n of a noun in its right number: "1 row", "2 rows".
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -143,7 +143,7 @@ func retryRun(ctx context.Context, opts *RetryOptions) error {
 		msgs, err := b.RetryMessages(ctx, chunk)
 		if err != nil {
 			if len(queued) > 0 {
-				opts.IO.Warnf("%d messages were queued before this error", len(queued))
+				opts.IO.Warnf("%s queued before this error", cmdutil.Count(len(queued), "message was", "messages were"))
 			}
 			return err
 		}

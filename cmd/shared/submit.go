@@ -104,7 +104,7 @@ func PrintSubmitted(ios *output.IOStreams, out *cmdutil.OutputFlags, sub *reconi
 	if out.Machine() {
 		return out.Print(ios, sub, nil)
 	}
-	ios.Successf("Submitted application %d: %d users invited; follow it with reconi status %d", sub.ID, sub.UsersTotal, sub.ID)
+	ios.Successf("Submitted application %d: %s invited; follow it with reconi status %d", sub.ID, cmdutil.Count(sub.UsersTotal, "user", "users"), sub.ID)
 	return nil
 }
 

@@ -102,9 +102,13 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	}
 	cs := opts.IO.ColorScheme()
 	if res.DryRun {
-		fmt.Fprintf(opts.IO.ErrOut, "%s All %d rows are valid; nothing was added (dry run)\n", cs.SuccessIcon(), res.Rows)
+		all := fmt.Sprintf("All %d rows are", res.Rows)
+		if res.Rows == 1 {
+			all = "The 1 row is"
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s valid; nothing was added (dry run)\n", cs.SuccessIcon(), all)
 		return nil
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s Added %d users to draft %d\n", cs.SuccessIcon(), res.Added, opts.DraftID)
+	fmt.Fprintf(opts.IO.ErrOut, "%s Added %s to draft %d\n", cs.SuccessIcon(), cmdutil.Count(res.Added, "user", "users"), opts.DraftID)
 	return nil
 }

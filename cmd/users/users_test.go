@@ -357,3 +357,15 @@ func TestImportBadFileJSON(t *testing.T) {
 	s.Run("users", "list", "-o", "json", "extra").Expect(t, cmd.ExitUsage, "",
 		"error: reconi users list takes no arguments (got \"extra\")\nRun 'reconi users list --help' for usage.\n")
 }
+
+// Counts of one are said in the singular.
+func TestImportOneRow(t *testing.T) {
+	t.Parallel()
+	s := newDraft(t)
+	one := s.WriteFile("one.csv", "first_name,last_name,email,phone,employed\nJan,Jansen,jan@example.nl,06 12345678,ja\n")
+	s.Run("users", "import", "--dry-run", one).Expect(t, cmd.ExitOK, "", "✓ The 1 row is valid; nothing was added (dry run)\n")
+	s.Run("users", "import", one).Expect(t, cmd.ExitOK, "", "✓ Added 1 user to draft 1\n")
+	s.Run("users", "import", one).Expect(t, cmd.ExitInvalid, "", ""+
+		"error: 1 of 1 row is not valid; no user was added\n"+
+		"  line 2: email: jan@example.nl is already a user of draft 1\n")
+}

@@ -192,7 +192,7 @@ func addUsers(ctx context.Context, ios *output.IOStreams, p *prompt.Prompter, b 
 				return err
 			}
 			count += res.Added
-			ios.Successf("Added %d users from %s", res.Added, path)
+			ios.Successf("Added %s from %s", cmdutil.Count(res.Added, "user", "users"), path)
 		default:
 			if count == 0 {
 				ios.Warnf("add at least one user first")

@@ -112,7 +112,11 @@ func (s *Service) VerifyCode(ctx context.Context, token, code string) (*reconi.I
 			// The wrong try must be counted, so this transaction commits
 			// and the error is returned after it.
 			if left := s.us.MaxCodeAttempts - n; left > 0 {
-				wrong = reconi.Invalid("code", "the code is not right; %d tries left", left)
+				tries := fmt.Sprintf("%d tries left", left)
+				if left == 1 {
+					tries = "1 try left"
+				}
+				wrong = reconi.Invalid("code", "the code is not right; %s", tries)
 			} else {
 				wrong = reconi.Invalid("code", "the code is not right, and that was the last try: request a new code")
 			}

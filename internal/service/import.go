@@ -307,15 +307,26 @@ func (run *importRun) tally(b *checkedBatch, added []bool) error {
 // else it is recorded in the history; a dry run then rolls back.
 func (run *importRun) finish(ctx context.Context, dryRun bool) error {
 	if run.badRows > 0 {
-		run.bad.Message = fmt.Sprintf("%d of %d rows are not valid; no user was added", run.badRows, run.res.Rows)
+		rows, are := "rows", "are"
+		if run.res.Rows == 1 {
+			rows = "row"
+		}
+		if run.badRows == 1 {
+			are = "is"
+		}
+		run.bad.Message = fmt.Sprintf("%d of %d %s %s not valid; no user was added", run.badRows, run.res.Rows, rows, are)
 		run.res.Added = 0
 		return run.bad
 	}
 	if run.res.Rows == 0 {
 		return reconi.Invalid(run.in.emptyField, "%s", run.in.emptyMessage)
 	}
+	users := "users"
+	if run.res.Added == 1 {
+		users = "user"
+	}
 	if err := run.tx.InsertEvent(&reconi.Event{ApplicationID: run.app.ID, From: string(reconi.AppDraft), To: string(reconi.AppDraft),
-		Actor: actorName(ctx), Reason: fmt.Sprintf("%d users imported%s", run.res.Added, run.in.from), At: run.now.UTC()}); err != nil {
+		Actor: actorName(ctx), Reason: fmt.Sprintf("%d %s imported%s", run.res.Added, users, run.in.from), At: run.now.UTC()}); err != nil {
 		return err
 	}
 	if dryRun {

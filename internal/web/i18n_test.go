@@ -116,7 +116,8 @@ func TestClassify(t *testing.T) {
 		// The hour ends after midnight: tomorrow, 00:15 UTC = 01:15 in Amsterdam.
 		{reconi.Errorf(reconi.KindConflict, "5 codes were sent within the hour; try again after 00:15"), 429, true, "na 01:15"},
 		{reconi.Errorf(reconi.KindConflict, "5 codes were sent within the hour; try again after 99:99"), 429, true, "te vaak"},
-		{reconi.Invalid("code", "the code is not right; 1 tries left"), 422, true, "nog 1 keer"},
+		{reconi.Invalid("code", "the code is not right; 1 try left"), 422, true, "nog 1 keer"},
+		{reconi.Invalid("code", "the code is not right; 2 tries left"), 422, true, "nog 2 keer"},
 		{reconi.Invalid("code", "something new"), 400, false, "Ga terug"},
 		{errors.New("disk full"), 500, false, ""},
 	} {

@@ -38,7 +38,7 @@ func (p problem) onForm() bool { return p.title == "" }
 var (
 	reExpired   = regexp.MustCompile(`invitation expired(?: on (\d{4}-\d{2}-\d{2}))?`)
 	reCancelled = regexp.MustCompile(`\bcancelled\b`)
-	reTriesLeft = regexp.MustCompile(`code is not right; (\d+) tries left`)
+	reTriesLeft = regexp.MustCompile(`code is not right; (\d+) (?:tries|try) left`)
 	reLastTry   = regexp.MustCompile(`code is not right, and that was the last try`)
 	reNoCode    = regexp.MustCompile(`no valid code`)
 	reCodeExp   = regexp.MustCompile(`the code expired`)

@@ -33,7 +33,7 @@ func TestCodeBruteForce(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		r := s.mustCall(400, "", "POST", inv+"/verify", map[string]string{"code": wrongCode(code)})
 		msg := r.errorMessage(t)
-		if i < 5 && !strings.Contains(msg, "tries left") || i == 5 && !strings.Contains(msg, "last try") {
+		if i < 4 && !strings.Contains(msg, "tries left") || i == 4 && !strings.Contains(msg, "1 try left") || i == 5 && !strings.Contains(msg, "last try") {
 			t.Errorf("wrong try %d: %q", i, msg)
 		}
 	}
