@@ -1,15 +1,19 @@
 package shared
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/reconi/reconi/cmd/internal/progress"
 	"github.com/reconi/reconi/cmd/internal/prompt"
+	"github.com/reconi/reconi/internal/csvio"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -100,4 +104,47 @@ func ImportFile(ctx context.Context, ios *output.IOStreams, backend func() (reco
 		ios.Warnf("ignored columns: %s", strings.Join(res.IgnoredColumns, ", "))
 	}
 	return res, nil
+}
+
+// WriteErrorsFile writes the rows of the CSV file at path that failed as
+// the import error e says, each with an error column, to errorsPath: the
+// header and cells as they were, with the file's delimiter, ready to fix and
+// import again (the error column is ignored then). It returns how many rows
+// it wrote, and writes nothing when e names no rows. Rows e only counts
+// (RowsOmitted) are not in it.
+func WriteErrorsFile(path, errorsPath string, e *reconi.Error) (int, error) {
+	problems := map[int][]string{}
+	for _, r := range e.Rows {
+		if r.Line > 0 {
+			problems[r.Line] = append(problems[r.Line], r.Field+": "+r.Message)
+		}
+	}
+	if len(problems) == 0 {
+		return 0, nil
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	// Only failing rows are kept, and e lists a bounded number of them.
+	var rows [][]string
+	header, comma, err := csvio.Records(in, func(line int, cells []string) error {
+		if msgs, ok := problems[line]; ok {
+			rows = append(rows, append(slices.Clone(cells), strings.Join(msgs, "; ")))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Comma = comma
+	_ = w.Write(append(slices.Clone(header), "error"))
+	_ = w.WriteAll(rows) // flushes
+	if err := w.Error(); err != nil {
+		return 0, err
+	}
+	return len(rows), os.WriteFile(errorsPath, b.Bytes(), 0o600)
 }

@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -22,6 +23,8 @@ type ImportOptions struct {
 	DraftID int64
 	File    string
 	DryRun  bool
+	// ErrorsFile receives the failing rows of a failed import.
+	ErrorsFile string
 }
 
 // NewCmdImport returns `reconi users import` (step 7, CSV upload).
@@ -33,7 +36,8 @@ func NewCmdImport(f *cmdutil.Factory, runF func(context.Context, *ImportOptions)
 		Short: "Add the users of a CSV file to the draft, all or none",
 		Long: `Add every user of a CSV file to the current draft. Every row is checked first;
 if any row is bad, each bad row is reported with its line, field and what is
-allowed, and no user is added. --dry-run only checks.
+allowed, and no user is added. --dry-run only checks. --errors-file FILE
+writes the bad rows, as they were plus an error column, to fix them there.
 
 The file may come from a spreadsheet in any common locale: comma, semicolon or
 tab separated; UTF-8 (with or without BOM), UTF-16 or Windows-1252. Header
@@ -47,6 +51,7 @@ A large file shows a progress bar on stderr when that is a terminal.`,
 		Example: `  reconi users import --template > users.csv
   reconi users import users.csv --dry-run
   reconi users import users.csv
+  reconi users import users.csv --errors-file bad-rows.csv
   export-from-hr | reconi users import -`,
 		Args: cmdutil.MaxArgs(1, "one file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,6 +63,9 @@ A large file shows a progress bar on stderr when that is a terminal.`,
 				return cmdutil.FlagErrorf("name the CSV file to import, or - for standard input")
 			}
 			opts.File = args[0]
+			if opts.ErrorsFile != "" && opts.File == "-" {
+				return cmdutil.FlagErrorf("--errors-file copies rows from the input file: it needs a file, not standard input")
+			}
 			if err := opts.Output.Validate(); err != nil {
 				return err
 			}
@@ -74,6 +82,7 @@ A large file shows a progress bar on stderr when that is a terminal.`,
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "check every row and add nothing")
 	cmd.Flags().BoolVar(&template, "template", false, "print an example CSV file and exit")
+	cmd.Flags().StringVar(&opts.ErrorsFile, "errors-file", "", "when rows fail, write them to `file` with an error column, to fix and import again")
 	cmdutil.DraftFlag(cmd)
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	cmdutil.CreatesDatabase(cmd)
@@ -95,6 +104,20 @@ func columnHelp() string {
 func importRun(ctx context.Context, opts *ImportOptions) error {
 	res, err := shared.ImportFile(ctx, opts.IO, opts.Backend, opts.DraftID, opts.File, reconi.ImportOptions{DryRun: opts.DryRun})
 	if err != nil {
+		var e *reconi.Error
+		if opts.ErrorsFile != "" && errors.As(err, &e) && len(e.Rows) > 0 {
+			n, werr := shared.WriteErrorsFile(opts.File, opts.ErrorsFile, e)
+			// With -o json stderr holds the error object alone.
+			switch {
+			case werr != nil:
+				opts.IO.Warnf("writing %s: %v", opts.ErrorsFile, werr)
+			case n == 0 || opts.Output.Machine():
+			case e.RowsOmitted > 0:
+				opts.IO.Warnf("wrote %s to %s; the %d problems not listed are not in it", cmdutil.Count(n, "failing row", "failing rows"), opts.ErrorsFile, e.RowsOmitted)
+			default:
+				opts.IO.Warnf("wrote %s to %s: no user was added; fix them there and import them with the other rows", cmdutil.Count(n, "failing row", "failing rows"), opts.ErrorsFile)
+			}
+		}
 		return err
 	}
 	if opts.Output.Machine() {

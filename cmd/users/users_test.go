@@ -369,3 +369,52 @@ func TestImportOneRow(t *testing.T) {
 		"error: 1 of 1 row is not valid; no user was added\n"+
 		"  line 2: email: jan@example.nl is already a user of draft 1\n")
 }
+
+// --errors-file writes the failing rows as they were, with an error column;
+// fixed, that file imports.
+func TestImportErrorsFile(t *testing.T) {
+	t.Parallel()
+	s := newDraft(t)
+	// A Dutch export: semicolons, a quoted cell with the delimiter in it.
+	file := s.WriteFile("bad.csv", "Voornaam;Achternaam;E-mailadres;Mobiel;In dienst\n"+
+		"Jan;Jansen;jan@example.nl;06 12345678;ja\n"+
+		"Piet;\"de Boer; jr\";piet@example;06 23456789;nee\n"+
+		"Kees;;kees@example.nl;020 1234567;ja\n")
+	errorsFile := s.Dir + "/errors.csv"
+	r := s.Run("users", "import", file, "--errors-file", errorsFile)
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "! wrote 2 failing rows to "+errorsFile+": no user was added; fix them there and import them with the other rows\n") {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
+	}
+	got, err := os.ReadFile(errorsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Voornaam;Achternaam;E-mailadres;Mobiel;In dienst;error\n" +
+		"Piet;\"de Boer; jr\";piet@example;06 23456789;nee;\"email: \"\"piet@example\"\" has no valid domain: want an address like jan@example.nl\"\n" +
+		"Kees;;kees@example.nl;020 1234567;ja;\"last_name: is empty: a name is required; phone: \"\"020 1234567\"\" is not a mobile number: the SMS code goes there, want a mobile number like 06 12345678\"\n"
+	if string(got) != want {
+		t.Errorf("errors file:\n%s\nwant:\n%s", got, want)
+	}
+
+	// Fixed, the errors file imports; its error column is ignored. (The
+	// import added nothing, Jan neither: he is imported with the rest.)
+	fixed := strings.NewReplacer("piet@example;", "piet@example.nl;", "Kees;;", "Kees;Bakker;", "020 1234567;", "06 34567890;").Replace(string(got)) +
+		"Jan;Jansen;jan@example.nl;06 12345678;ja;\n"
+	s.Run("users", "import", s.WriteFile("fixed.csv", fixed)).Expect(t, cmd.ExitOK, "",
+		"! ignored columns: error\n✓ Added 3 users to draft 1\n")
+
+	// With -o json, stderr is the error object alone; the file is written.
+	os.Remove(errorsFile)
+	r = s.Run("users", "import", file, "--errors-file", errorsFile, "-o", "json")
+	if r.Code != cmd.ExitInvalid || !strings.HasPrefix(r.Stderr, `{"error":`) {
+		t.Errorf("-o json: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if _, err := os.Stat(errorsFile); err != nil {
+		t.Error(err)
+	}
+
+	// Standard input cannot be read twice.
+	s.RunWith(cmdtest.Options{Stdin: badCSV}, "users", "import", "-", "--errors-file", errorsFile).Expect(t, cmd.ExitUsage, "", ""+
+		"error: --errors-file copies rows from the input file: it needs a file, not standard input\n"+
+		"Run 'reconi users import --help' for usage.\n")
+}
