@@ -85,6 +85,10 @@ type Tx interface {
 	// deadline (zero for none), and records the event; it returns false
 	// when the user was not in state from any more.
 	SetUserState(id int64, from, to reconi.UserState, deadline time.Time, ev EventInfo) (bool, error)
+	// PersonRequests lists the requests for one email address (in any
+	// case), oldest first, in organisation kvk when set and in orgs when
+	// not nil.
+	PersonRequests(email string, kvk reconi.KVK, orgs []reconi.KVK) ([]reconi.PersonRequest, error)
 	// UsersPastDeadline lists users in an open state whose deadline passed.
 	UsersPastDeadline(now time.Time, limit int) ([]reconi.User, error)
 	// UsersInState lists the users in one state, oldest change first.
@@ -280,6 +284,7 @@ type OutboxFilter struct {
 	Channel       string
 	State         string
 	ApplicationID int64
+	UserID        int64
 	// AfterID and Limit (0: all) page the list.
 	AfterID int64
 	Limit   int
