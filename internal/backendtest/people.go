@@ -66,6 +66,38 @@ var _ = register("Person", func(t *testing.T, e *env) {
 		t.Errorf("user2 %+v", p)
 	}
 
+	// Five wrong SMS codes lock the code, and the person's history says so.
+	msgs, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{ApplicationID: a.ID, To: "user2@example.nl", Channel: "email"})
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("the invitation of user2: %v (%d messages)", err, len(msgs))
+	}
+	link := inviteLink.FindStringSubmatch(msgs[0].Body)
+	if link == nil {
+		t.Fatalf("no link in %q", msgs[0].Body)
+	}
+	if _, err := e.b.ConfirmDetails(e.ctx, link[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.b.SendCode(e.ctx, link[1]); err != nil {
+		t.Fatal(err)
+	}
+	for range 6 {
+		if _, err := e.b.VerifyCode(e.ctx, link[1], "000000x"); reconi.ErrorKind(err) != reconi.KindInvalid {
+			t.Fatalf("a wrong code: %v", err)
+		}
+	}
+	p, err = e.b.Person(e.ctx, "user2@example.nl", kvkA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := 0
+	for _, ev := range p.Requests[0].History {
+		if contains(ev.Reason, "locked") {
+			locked++
+		}
+	}
+	eq(t, "lockout events", locked, 1)
+
 	// One organisation only.
 	p, err = e.b.Person(e.ctx, "user1@example.nl", kvkB)
 	if err != nil {
