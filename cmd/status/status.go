@@ -126,18 +126,38 @@ func statusRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	// Applications arrive a page at a time and are printed as they come.
-	w := output.NewListWriter(opts.IO, format, opts.Output.JQ,
-		[]string{"ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED"},
+	// With --email, a column says where that person's request is.
+	header := []string{"ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED"}
+	person := opts.Filter.Email != ""
+	if person {
+		header = append(header, "PERSON")
+	}
+	w := output.NewListWriter(opts.IO, format, opts.Output.JQ, header,
 		func(a reconi.ApplicationSummary) []string {
-			return []string{strconv.FormatInt(a.ID, 10), a.Organization.Name, string(a.Organization.KVK), string(a.Level),
+			row := []string{strconv.FormatInt(a.ID, 10), a.Organization.Name, string(a.Organization.KVK), string(a.Level),
 				string(a.State), strconv.Itoa(a.UsersTotal), byState(a.UsersByState), timeText(a.SubmittedAt)}
+			if person {
+				row = append(row, string(a.PersonState))
+			}
+			return row
 		})
-	if err := reconi.EachApplicationPage(ctx, b, opts.Filter, func(apps []reconi.ApplicationSummary) error {
-		return w.Write(apps)
-	}); err != nil {
+	write, closeW := w.Write, w.Close
+	if format == output.FormatCSV && opts.Output.JQ == "" {
+		// CSV gets a column per user state, whatever the rows hold.
+		cw := output.NewListWriter[csvRow](opts.IO, format, "", nil, nil)
+		write = func(apps []reconi.ApplicationSummary) error {
+			rows := make([]csvRow, len(apps))
+			for i, a := range apps {
+				rows[i] = toCSV(a)
+			}
+			return cw.Write(rows)
+		}
+		closeW = cw.Close
+	}
+	if err := reconi.EachApplicationPage(ctx, b, opts.Filter, write); err != nil {
 		return err
 	}
-	n, err := w.Close()
+	n, err := closeW()
 	if err == nil && n == 0 && !opts.Output.Machine() {
 		opts.IO.Warnf("no applications match")
 	}
@@ -367,4 +387,48 @@ func timeText(t *time.Time) string {
 		return "-"
 	}
 	return t.Local().Format("2006-01-02 15:04")
+}
+
+// csvRow is an application in CSV: the users by state in a fixed column
+// each, so that a spreadsheet's columns do not move with the data.
+type csvRow struct {
+	ID           int64               `json:"id"`
+	Organization reconi.OrgRef       `json:"organization"`
+	Level        reconi.Level        `json:"level"`
+	Branch       reconi.BranchNumber `json:"branch"`
+	State        reconi.AppState     `json:"state"`
+	UsersTotal   int                 `json:"users_total"`
+	UsersByState csvByState          `json:"users_by_state"`
+	PersonState  reconi.UserState    `json:"person_state"`
+	CreatedAt    time.Time           `json:"created_at"`
+	SubmittedAt  *time.Time          `json:"submitted_at"`
+}
+
+// csvByState has a field for each of reconi.UserStates, in their order.
+type csvByState struct {
+	Draft                 int `json:"draft"`
+	Invited               int `json:"invited"`
+	DetailsConfirmed      int `json:"details_confirmed"`
+	PhoneVerified         int `json:"phone_verified"`
+	Ordered               int `json:"ordered"`
+	IdentificationPending int `json:"identification_pending"`
+	Identified            int `json:"identified"`
+	FinalCheck            int `json:"final_check"`
+	Issued                int `json:"issued"`
+	Rejected              int `json:"rejected"`
+	Expired               int `json:"expired"`
+	Cancelled             int `json:"cancelled"`
+}
+
+func toCSV(a reconi.ApplicationSummary) csvRow {
+	m := a.UsersByState
+	return csvRow{ID: a.ID, Organization: a.Organization, Level: a.Level, Branch: a.Branch, State: a.State,
+		UsersTotal: a.UsersTotal, PersonState: a.PersonState, CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt,
+		UsersByState: csvByState{
+			Draft: m[reconi.UserDraft], Invited: m[reconi.UserInvited], DetailsConfirmed: m[reconi.UserDetailsConfirmed],
+			PhoneVerified: m[reconi.UserPhoneVerified], Ordered: m[reconi.UserOrdered],
+			IdentificationPending: m[reconi.UserIdentificationPending], Identified: m[reconi.UserIdentified],
+			FinalCheck: m[reconi.UserFinalCheck], Issued: m[reconi.UserIssued], Rejected: m[reconi.UserRejected],
+			Expired: m[reconi.UserExpired], Cancelled: m[reconi.UserCancelled],
+		}}
 }

@@ -118,6 +118,13 @@ var _ = register("Applications", func(t *testing.T, e *env) {
 	// A filter on state or email keeps the counts of all users.
 	if got := e.applications(t, reconi.ApplicationFilter{Email: "user2@example.nl"}); len(got) == 1 {
 		eq(t, "users_total with an email filter", got[0].UsersTotal, 2)
+		eq(t, "person_state with an email filter", got[0].PersonState, reconi.UserDraft)
+	}
+	if got := e.applications(t, reconi.ApplicationFilter{Email: "Carla@example.nl"}); len(got) == 1 {
+		eq(t, "carla's state", got[0].PersonState, reconi.UserInvited)
+	}
+	if got := e.applications(t, reconi.ApplicationFilter{KVK: kvkA}); len(got) > 0 {
+		eq(t, "person_state without an email filter", got[0].PersonState, "")
 	}
 
 	_, err := reconi.AllApplications(e.ctx, e.b, reconi.ApplicationFilter{State: "pending"})

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/reconi/reconi/internal/reconi"
@@ -11,7 +12,14 @@ import (
 
 func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
 	where, args := applicationWhere(f)
-	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at
+	// The person's state, when the filter names one; the count below
+	// reuses where and args, so its argument goes in a copy.
+	person, qargs := "''", args
+	if f.Email != "" {
+		qargs = append(slices.Clone(args), strings.ToLower(f.Email))
+		person = fmt.Sprintf("COALESCE((SELECT u.state FROM users u WHERE u.application_id = a.id AND u.email_key = $%d), '')", len(qargs))
+	}
+	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, ` + person + `
 		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
 	if len(where) > 0 {
 		q += " WHERE " + where
@@ -20,7 +28,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := t.tx.Query(q, args...)
+	rows, err := t.tx.Query(q, qargs...)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +37,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		var s reconi.ApplicationSummary
 		var created int64
 		var submitted sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted); err != nil {
+		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.PersonState); err != nil {
 			rows.Close()
 			return nil, err
 		}
