@@ -15,9 +15,9 @@ type ApplicationSummary struct {
 	UsersByState map[UserState]int `json:"users_by_state"`
 	// PersonState is the state of the user the filter's Email names, when
 	// it names one.
-	PersonState UserState `json:"person_state,omitempty"`
-	CreatedAt    time.Time         `json:"created_at"`
-	SubmittedAt  *time.Time        `json:"submitted_at"`
+	PersonState UserState  `json:"person_state,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	SubmittedAt *time.Time `json:"submitted_at"`
 }
 
 // ApplicationFilter narrows "Applications in progress"; empty fields match
