@@ -55,8 +55,11 @@ type Tx interface {
 	// UpdateApplication writes state, permissions, validity, quote, terms and
 	// submission time.
 	UpdateApplication(a *reconi.Application) error
+	// CompletedAt returns when the last user of a submitted application
+	// reached an end state, or nil while a user has not.
+	CompletedAt(appID int64) (*time.Time, error)
 	// Applications returns a page of applications, ordered by ID, with
-	// their users counted by state.
+	// their users counted by state; a completed one reads AppCompleted.
 	Applications(f ApplicationFilter) ([]reconi.ApplicationSummary, error)
 
 	// InsertUsers adds users to application appID, in order, in as few
@@ -247,7 +250,10 @@ type ApplicationFilter struct {
 	// UserState keeps applications with at least one user in that state.
 	UserState reconi.UserState
 	Email     string
-	Orgs      []reconi.KVK
+	// Open leaves out completed applications (State is then not
+	// AppCompleted).
+	Open bool
+	Orgs []reconi.KVK
 	// AfterID and Limit (0: all) page the list.
 	AfterID int64
 	Limit   int
