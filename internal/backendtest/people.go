@@ -31,6 +31,7 @@ var _ = register("Person", func(t *testing.T, e *env) {
 	if len(p.Requests) != 2 {
 		t.Fatalf("%d requests, want 2: %+v", len(p.Requests), p)
 	}
+	eq(t, "email as stored", p.Email, "user1@example.nl")
 	r := p.Requests[0]
 	eq(t, "application", r.ApplicationID, a.ID)
 	eq(t, "organisation", r.Organization.KVK, reconi.KVK(kvkA))

@@ -56,6 +56,9 @@ func (s *Service) Person(ctx context.Context, email, kvk string) (*reconi.Person
 			}
 		}
 		p.Requests = reqs
+		if len(reqs) > 0 {
+			p.Email = reqs[0].User.Email // as stored, not as asked
+		}
 		return nil
 	})
 	if err != nil {
