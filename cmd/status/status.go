@@ -24,6 +24,8 @@ type Options struct {
 	// AppID selects one application; 0 lists them.
 	AppID  int64
 	Filter reconi.ApplicationFilter
+	// All lists completed applications too.
+	All bool
 
 	// Wait, when set, looks at application AppID until every user reached
 	// this state (--wait); Timeout 0 waits as long as it takes.
@@ -41,12 +43,16 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts := &Options{IO: f.IOStreams, Backend: f.Backend, Now: f.Now, Sleep: sleep}
 	var wait string
 	cmd := &cobra.Command{
-		Use:   "status [APP_ID] [--org KVK] [--state STATE] [--email EMAIL] [--wait STATE --timeout DURATION]",
+		Use:   "status [APP_ID] [--org KVK] [--state STATE] [--email EMAIL] [--all] [--wait STATE --timeout DURATION]",
 		Short: "Applications in progress, or one application's users and history",
 		Long: `Without an ID, list applications: a row per application with its organisation,
-level, users per state and when it was submitted. --state takes an
-application state (draft, submitted) or a user state (invited, issued, ...),
-which keeps applications with a user in that state.
+level, users per state and when it was submitted. An application is
+completed once every user's request ended (issued, rejected, expired or
+cancelled); completed applications are left out unless --all is given or
+--state names a state. --state takes an application state (draft,
+submitted, completed) or a user state (invited, issued, ...), which keeps
+applications with a user in that state. With --email, each row also shows
+that user's state.
 
 With an ID, show each user's state and the history of every change: who,
 when and why. --email narrows it to one user.
@@ -62,6 +68,7 @@ terminal each change is reported on stderr. The exit code says how it ended:
   8  a user's request ended rejected, expired or cancelled`,
 		Example: `  reconi status
   reconi status --org 69599084 --state invited
+  reconi status --all -o csv
   reconi status 12
   reconi status 12 --email jan@example.nl -o json
   reconi status 12 --wait issued --timeout 10m`,
@@ -73,6 +80,9 @@ terminal each change is reported on stderr. The exit code says how it ended:
 					return err
 				}
 				opts.AppID = id
+			}
+			if opts.All && opts.AppID != 0 {
+				return cmdutil.FlagErrorf("--all lists applications: leave out the application ID")
 			}
 			if err := validateWait(cmd, opts, wait); err != nil {
 				return err
@@ -89,6 +99,7 @@ terminal each change is reported on stderr. The exit code says how it ended:
 	cmd.Flags().StringVar(&opts.Filter.KVK, "org", "", "only applications of this organisation (`KVK`)")
 	cmd.Flags().StringVar(&opts.Filter.State, "state", "", "only applications in this `state`, or with a user in it")
 	cmd.Flags().StringVar(&opts.Filter.Email, "email", "", "only applications of, or history of, the user with this `email`")
+	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "list completed applications too")
 	cmd.Flags().StringVar(&wait, "wait", "", "with APP_ID: wait until every user reached this `state` (e.g. issued)")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "with --wait: give up after this `duration` (e.g. 10m) with exit code 7")
 	cmd.Flags().DurationVar(&opts.Interval, "interval", DefaultInterval, "with --wait: the first pause between two looks, a `duration` that grows to 30s")
@@ -100,7 +111,7 @@ terminal each change is reported on stderr. The exit code says how it ended:
 		return out, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = cmd.RegisterFlagCompletionFunc("state", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		out := []string{string(reconi.AppSubmitted)}
+		out := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted)}
 		for _, s := range reconi.UserStates {
 			out = append(out, string(s))
 		}
@@ -125,19 +136,42 @@ func statusRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// Like gh pr list: what is finished is left out unless asked for.
+	f := opts.Filter
+	f.Open = !opts.All && f.State == ""
 	// Applications arrive a page at a time and are printed as they come.
-	w := output.NewListWriter(opts.IO, format, opts.Output.JQ,
-		[]string{"ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED"},
+	// With --email, a column says where that person's request is.
+	header := []string{"ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED"}
+	person := opts.Filter.Email != ""
+	if person {
+		header = append(header, "PERSON")
+	}
+	w := output.NewListWriter(opts.IO, format, opts.Output.JQ, header,
 		func(a reconi.ApplicationSummary) []string {
-			return []string{strconv.FormatInt(a.ID, 10), a.Organization.Name, string(a.Organization.KVK), string(a.Level),
+			row := []string{strconv.FormatInt(a.ID, 10), a.Organization.Name, string(a.Organization.KVK), string(a.Level),
 				string(a.State), strconv.Itoa(a.UsersTotal), byState(a.UsersByState), timeText(a.SubmittedAt)}
+			if person {
+				row = append(row, string(a.PersonState))
+			}
+			return row
 		})
-	if err := reconi.EachApplicationPage(ctx, b, opts.Filter, func(apps []reconi.ApplicationSummary) error {
-		return w.Write(apps)
-	}); err != nil {
+	write, closeW := w.Write, w.Close
+	if format == output.FormatCSV && opts.Output.JQ == "" {
+		// CSV gets a column per user state, whatever the rows hold.
+		cw := output.NewListWriter[csvRow](opts.IO, format, "", nil, nil)
+		write = func(apps []reconi.ApplicationSummary) error {
+			rows := make([]csvRow, len(apps))
+			for i, a := range apps {
+				rows[i] = toCSV(a)
+			}
+			return cw.Write(rows)
+		}
+		closeW = cw.Close
+	}
+	if err := reconi.EachApplicationPage(ctx, b, f, write); err != nil {
 		return err
 	}
-	n, err := w.Close()
+	n, err := closeW()
 	if err == nil && n == 0 && !opts.Output.Machine() {
 		opts.IO.Warnf("no applications match")
 	}
@@ -311,12 +345,16 @@ func emailDetail(ctx context.Context, opts *Options, b reconi.Backend, a *reconi
 }
 
 func printHead(opts *Options, a *reconi.Application) error {
-	if err := output.PrintKV(opts.IO, [][2]string{
+	pairs := [][2]string{
 		{"Application", fmt.Sprintf("%d (%s)", a.ID, a.State)},
 		{"Organisation", fmt.Sprintf("%s (%s)", a.Organization.Name, a.Organization.KVK)},
 		{"Level", string(a.Level)},
 		{"Submitted", timeText(a.SubmittedAt)},
-	}); err != nil {
+	}
+	if a.CompletedAt != nil {
+		pairs = append(pairs, [2]string{"Completed", timeText(a.CompletedAt)})
+	}
+	if err := output.PrintKV(opts.IO, pairs); err != nil {
 		return err
 	}
 	fmt.Fprintln(opts.IO.Out)
@@ -367,4 +405,50 @@ func timeText(t *time.Time) string {
 		return "-"
 	}
 	return t.Local().Format("2006-01-02 15:04")
+}
+
+// csvRow is an application in CSV: the users by state in a fixed column
+// each, so that a spreadsheet's columns do not move with the data.
+type csvRow struct {
+	ID           int64               `json:"id"`
+	Organization reconi.OrgRef       `json:"organization"`
+	Level        reconi.Level        `json:"level"`
+	Branch       reconi.BranchNumber `json:"branch"`
+	State        reconi.AppState     `json:"state"`
+	UsersTotal   int                 `json:"users_total"`
+	UsersByState csvByState          `json:"users_by_state"`
+	PersonState  reconi.UserState    `json:"person_state"`
+	CreatedAt    time.Time           `json:"created_at"`
+	SubmittedAt  *time.Time          `json:"submitted_at"`
+	CompletedAt  *time.Time          `json:"completed_at"`
+}
+
+// csvByState has a field for each of reconi.UserStates, in their order.
+type csvByState struct {
+	Draft                 int `json:"draft"`
+	Invited               int `json:"invited"`
+	DetailsConfirmed      int `json:"details_confirmed"`
+	PhoneVerified         int `json:"phone_verified"`
+	Ordered               int `json:"ordered"`
+	IdentificationPending int `json:"identification_pending"`
+	Identified            int `json:"identified"`
+	FinalCheck            int `json:"final_check"`
+	Issued                int `json:"issued"`
+	Rejected              int `json:"rejected"`
+	Expired               int `json:"expired"`
+	Cancelled             int `json:"cancelled"`
+}
+
+func toCSV(a reconi.ApplicationSummary) csvRow {
+	m := a.UsersByState
+	return csvRow{ID: a.ID, Organization: a.Organization, Level: a.Level, Branch: a.Branch, State: a.State,
+		UsersTotal: a.UsersTotal, PersonState: a.PersonState, CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt,
+		CompletedAt: a.CompletedAt,
+		UsersByState: csvByState{
+			Draft: m[reconi.UserDraft], Invited: m[reconi.UserInvited], DetailsConfirmed: m[reconi.UserDetailsConfirmed],
+			PhoneVerified: m[reconi.UserPhoneVerified], Ordered: m[reconi.UserOrdered],
+			IdentificationPending: m[reconi.UserIdentificationPending], Identified: m[reconi.UserIdentified],
+			FinalCheck: m[reconi.UserFinalCheck], Issued: m[reconi.UserIssued], Rejected: m[reconi.UserRejected],
+			Expired: m[reconi.UserExpired], Cancelled: m[reconi.UserCancelled],
+		}}
 }

@@ -3,6 +3,7 @@ package status_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/reconi/reconi/cmd"
@@ -30,6 +31,13 @@ func twoApplications(t *testing.T) *cmdtest.Sandbox {
 	return s
 }
 
+// statusCSVHeader is status -o csv's header: a column per user state, fixed.
+const statusCSVHeader = "id,organization.kvk,organization.name,level,branch,state,users_total," +
+	"users_by_state.draft,users_by_state.invited,users_by_state.details_confirmed,users_by_state.phone_verified," +
+	"users_by_state.ordered,users_by_state.identification_pending,users_by_state.identified,users_by_state.final_check," +
+	"users_by_state.issued,users_by_state.rejected,users_by_state.expired,users_by_state.cancelled," +
+	"person_state,created_at,submitted_at,completed_at"
+
 func TestStatusEmpty(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
@@ -37,7 +45,7 @@ func TestStatusEmpty(t *testing.T) {
 	s.Run("status").Expect(t, cmd.ExitOK, "", "! no applications match\n")
 	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 	s.Run("status", "-o", "csv").Expect(t, cmd.ExitOK,
-		"id,organization.kvk,organization.name,level,branch,state,users_total,users_by_state,created_at,submitted_at\n", "")
+		statusCSVHeader+"\n", "")
 }
 
 func TestStatusList(t *testing.T) {
@@ -142,8 +150,18 @@ func TestStatusFilters(t *testing.T) {
 		s.Run(args...).Expect(t, cmd.ExitOK, tt.want, "")
 	}
 	s.Run("status", "--state", "issued").Expect(t, cmd.ExitOK, "", "! no applications match\n")
+	// CSV: the same columns whatever the rows hold.
+	r := s.MustRun("status", "-o", "csv")
+	if lines := strings.Split(strings.TrimSpace(r.Stdout), "\n"); len(lines) != 3 || lines[0] != statusCSVHeader ||
+		!strings.Contains(lines[2], ",submitted,2,0,2,0,0,0,0,0,0,0,0,0,0,,") {
+		t.Errorf("csv:\n%s", r.Stdout)
+	}
+	// --email shows that person's state on each row.
+	s.Run("status", "--email", "piet@example.nl").Expect(t, cmd.ExitOK,
+		"2\tTest EMZ Dagobert\t69599084\tEH2+\tsubmitted\t2\t2 invited\t0000-00-00 00:00\tinvited\n", "")
+	s.Run("status", "--email", "piet@example.nl", "--jq", ".[].person_state").Expect(t, cmd.ExitOK, "invited\n", "")
 	s.Run("status", "--state", "bogus").Expect(t, cmd.ExitInvalid, "",
-		"error: state: \"bogus\" is not a state: want one of submitted, draft, invited, details_confirmed, phone_verified, ordered, identification_pending, identified, final_check, issued, rejected, expired, cancelled\n")
+		"error: state: \"bogus\" is not a state: want one of submitted, completed, draft, invited, details_confirmed, phone_verified, ordered, identification_pending, identified, final_check, issued, rejected, expired, cancelled\n")
 }
 
 func TestStatusOne(t *testing.T) {
@@ -233,4 +251,27 @@ func TestStatusNotFound(t *testing.T) {
 	s.Run("status", "-o", "xml").Expect(t, cmd.ExitUsage, "", ""+
 		"error: invalid value \"xml\" for -o/--output: want one of table, json, yaml, csv\n"+
 		"Run 'reconi status --help' for usage.\n")
+}
+
+// An application whose users all ended is completed, and left out unless
+// --all or --state asks for it.
+func TestStatusCompleted(t *testing.T) {
+	t.Parallel()
+	s := twoApplications(t)
+	s.MustRun("cancel", "2", "--reason", "no longer needed", "--yes")
+	s.Run("status", "--jq", ".[].id").Expect(t, cmd.ExitOK, "1\n", "")
+	s.Run("status", "--all", "--jq", ".[] | [.id, .state] | @tsv").Expect(t, cmd.ExitOK, "1\tdraft\n2\tcompleted\n", "")
+	s.Run("status", "--state", "completed", "--jq", ".[].id").Expect(t, cmd.ExitOK, "2\n", "")
+	s.Run("status", "--state", "submitted", "--jq", ".[].id").Expect(t, cmd.ExitOK, "", "")
+	r := s.MustRun("status", "--all", "-o", "csv")
+	if lines := strings.Split(strings.TrimSpace(r.Stdout), "\n"); len(lines) != 3 || lines[0] != statusCSVHeader ||
+		!strings.Contains(lines[2], ",completed,2,0,0,0,0,0,0,0,0,0,0,0,2,,") || strings.HasSuffix(lines[2], ",") {
+		t.Errorf("csv:\n%s", r.Stdout)
+	}
+	r = s.MustRun("status", "2")
+	if !strings.Contains(r.Stdout, "2 (completed)") || !strings.Contains(r.Stdout, "Completed:") {
+		t.Errorf("detail:\n%s", r.Stdout)
+	}
+	s.Run("status", "2", "--all").Expect(t, cmd.ExitUsage, "",
+		"error: --all lists applications: leave out the application ID\nRun 'reconi status --help' for usage.\n")
 }

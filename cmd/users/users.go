@@ -12,8 +12,9 @@ import (
 func NewCmdUsers(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "users <command>",
-		Short: "Add users to the draft, one by one or from CSV (step 7); list and export them",
+		Short: "Add users to the draft, one by one or from CSV (step 7); list, show and export them",
 	}
-	cmd.AddCommand(NewCmdAdd(f, nil), NewCmdImport(f, nil), NewCmdList(f, nil), NewCmdRemove(f, nil), NewCmdExport(f, nil))
+	cmd.AddCommand(NewCmdAdd(f, nil), NewCmdImport(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdRemove(f, nil),
+		NewCmdExport(f, nil))
 	return cmd
 }

@@ -118,6 +118,13 @@ var _ = register("Applications", func(t *testing.T, e *env) {
 	// A filter on state or email keeps the counts of all users.
 	if got := e.applications(t, reconi.ApplicationFilter{Email: "user2@example.nl"}); len(got) == 1 {
 		eq(t, "users_total with an email filter", got[0].UsersTotal, 2)
+		eq(t, "person_state with an email filter", got[0].PersonState, reconi.UserDraft)
+	}
+	if got := e.applications(t, reconi.ApplicationFilter{Email: "Carla@example.nl"}); len(got) == 1 {
+		eq(t, "carla's state", got[0].PersonState, reconi.UserInvited)
+	}
+	if got := e.applications(t, reconi.ApplicationFilter{KVK: kvkA}); len(got) > 0 {
+		eq(t, "person_state without an email filter", got[0].PersonState, "")
 	}
 
 	_, err := reconi.AllApplications(e.ctx, e.b, reconi.ApplicationFilter{State: "pending"})
@@ -245,4 +252,54 @@ var _ = register("UnknownApplication", func(t *testing.T, e *env) {
 	check("Submit", err)
 	_, err = reconi.AllEvents(e.ctx, e.b, id)
 	check("History", err)
+})
+
+var _ = register("ApplicationCompleted", func(t *testing.T, e *env) {
+	e.orgA(t)
+	done := e.draft(t, kvkA, "EH3", "")
+	e.addUser(t, done.ID, user(1, true))
+	e.addUser(t, done.ID, user(2, true))
+	e.setPermissions(t, done.ID, reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 1})
+	e.submit(t, done.ID)
+	open := e.draft(t, kvkA, "EH3", "")
+	e.addUser(t, open.ID, user(3, true))
+	e.setPermissions(t, open.ID, reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 1})
+	e.submit(t, open.ID)
+	draft := e.draft(t, kvkA, "EH3", "")
+
+	// One user ended: still submitted.
+	e.clock.Advance(minute)
+	if _, err := e.b.Cancel(e.ctx, done.ID, "user1@example.nl", "left"); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "one ended", e.app(t, done.ID).State, reconi.AppSubmitted)
+	// The last one ended: completed, at that moment.
+	last := e.clock.Advance(minute)
+	if _, err := e.b.Cancel(e.ctx, done.ID, "", "no longer needed"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(minute)
+	a := e.app(t, done.ID)
+	eq(t, "all ended", a.State, reconi.AppCompleted)
+	if a.CompletedAt == nil {
+		t.Fatal("completed without completed_at")
+	}
+	sameTime(t, "completed_at", *a.CompletedAt, last)
+	if o := e.app(t, open.ID); o.State != reconi.AppSubmitted || o.CompletedAt != nil {
+		t.Errorf("open application %s, completed at %v", o.State, o.CompletedAt)
+	}
+
+	list := e.applications(t, reconi.ApplicationFilter{KVK: kvkA})
+	eqSlice(t, "all", ids(list), []int64{done.ID, open.ID, draft.ID})
+	eq(t, "listed state", list[0].State, reconi.AppCompleted)
+	if list[0].CompletedAt == nil {
+		t.Fatal("listed without completed_at")
+	}
+	sameTime(t, "listed completed_at", *list[0].CompletedAt, last)
+	if list[1].CompletedAt != nil || list[2].CompletedAt != nil {
+		t.Errorf("completed_at on open applications: %+v", list[1:])
+	}
+	eqSlice(t, "open", ids(e.applications(t, reconi.ApplicationFilter{Open: true})), []int64{open.ID, draft.ID})
+	eqSlice(t, "completed", ids(e.applications(t, reconi.ApplicationFilter{State: "completed"})), []int64{done.ID})
+	eqSlice(t, "submitted", ids(e.applications(t, reconi.ApplicationFilter{State: "submitted"})), []int64{open.ID})
 })

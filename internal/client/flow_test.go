@@ -210,6 +210,14 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 		t.Errorf("%d events", len(ev))
 	}
 
+	// One person's view: the rejected user, with the reason and deliveries.
+	person, err := mgr.Person(ctx, strings.ToUpper(users[1].Email), orgA)
+	must(err)
+	if len(person.Requests) != 1 || person.Requests[0].User.State != reconi.UserRejected ||
+		!strings.HasSuffix(person.Requests[0].Reason, "the document did not match") || len(person.Requests[0].Messages) == 0 {
+		t.Errorf("person %+v", person)
+	}
+
 	// After issuance: the inventory, one means, and a leaver withdrawn.
 	page, err := mgr.ListMeans(ctx, reconi.MeansFilter{KVK: orgA, State: reconi.MeansActive, ExpiringWithin: 4 * 366 * 24 * time.Hour, Limit: 10})
 	must(err)

@@ -12,6 +12,9 @@ func (c *Client) Applications(ctx context.Context, f reconi.ApplicationFilter) (
 	setIf(q, "kvk", f.KVK)
 	setIf(q, "state", f.State)
 	setIf(q, "email", f.Email)
+	if f.Open {
+		q.Set("open", "true")
+	}
 	setPage(q, f.Cursor, f.Limit)
 	var page reconi.ApplicationPage
 	if err := c.get(ctx, "/v1/applications", q, &page); err != nil {

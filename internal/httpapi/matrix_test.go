@@ -202,7 +202,8 @@ func TestRoleMatrix(t *testing.T) {
 			return request{method: "POST", path: "/v1/means/withdraw",
 				body: reconi.Withdrawal{KVK: orgA, Emails: []string{u.Email}, Reason: "left the company"}}
 		}},
-		"GET /v1/users": {readA.with(200), get("/v1/users?application_id=" + strconv.FormatInt(usersA[0].ApplicationID, 10))},
+		"GET /v1/people/{email}": {readA.with(200), get("/v1/people/" + url.PathEscape(usersA[0].Email) + "?kvk=" + orgA)},
+		"GET /v1/users":          {readA.with(200), get("/v1/users?application_id=" + strconv.FormatInt(usersA[0].ApplicationID, 10))},
 	}
 
 	// Every status the matrix sees is one the document promises.

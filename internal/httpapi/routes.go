@@ -49,6 +49,7 @@ func (s *Server) routes() []Route {
 		s.registerStatusRoutes,
 		s.registerHistoryRoutes,
 		s.registerUserRoutes,
+		s.registerPeopleRoutes,
 		s.registerImportRoutes,
 		s.registerPermissionRoutes,
 		s.registerInvitationRoutes,

@@ -12,6 +12,9 @@ func (s *Server) registerStatusRoutes(on onRoute) {
 		q := r.URL.Query()
 		f := reconi.ApplicationFilter{KVK: q.Get("kvk"), State: q.Get("state"), Email: q.Get("email"), Cursor: q.Get("cursor")}
 		var err error
+		if f.Open, err = queryBool(r, "open"); err != nil {
+			return 0, nil, err
+		}
 		if f.Limit, err = queryLimit(r); err != nil {
 			return 0, nil, err
 		}

@@ -10,7 +10,21 @@ type AppState string
 const (
 	AppDraft     AppState = "draft"
 	AppSubmitted AppState = "submitted"
+	// AppCompleted is a submitted application whose users all reached an
+	// end state (issued, rejected, expired, cancelled). It is worked out
+	// when read, from the users' states, and never stored.
+	AppCompleted AppState = "completed"
 )
+
+// Ended reports whether a request in state s reached an end state: issued,
+// rejected, expired or cancelled.
+func (s UserState) Ended() bool {
+	switch s {
+	case UserIssued, UserRejected, UserExpired, UserCancelled:
+		return true
+	}
+	return false
+}
 
 // Application is a draft or submitted request to add users to an
 // organisation. A draft becomes an application when it is submitted.
@@ -33,6 +47,9 @@ type Application struct {
 	CreatedBy       string          `json:"created_by"`
 	CreatedAt       time.Time       `json:"created_at"`
 	SubmittedAt     *time.Time      `json:"submitted_at"`
+	// CompletedAt is when the last user reached an end state, once the
+	// application is completed.
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
 	// NotifyEmail receives the manager's emails about this application.
 	NotifyEmail string `json:"notify_email,omitempty"`
 	// IdempotencyKey is the key the application was submitted with, if any.

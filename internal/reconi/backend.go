@@ -46,6 +46,9 @@ type Backend interface {
 	Applications(ctx context.Context, f ApplicationFilter) (*ApplicationPage, error)
 	// History lists an application's recorded changes, a page at a time.
 	History(ctx context.Context, f HistoryFilter) (*EventPage, error)
+	// Person returns every request for one email address the caller may
+	// read, in organisation kvk when set; KindNotFound when there is none.
+	Person(ctx context.Context, email, kvk string) (*Person, error)
 
 	// Whoami returns the actor the backend acts for.
 	Whoami(ctx context.Context) (*Actor, error)

@@ -13,17 +13,25 @@ type ApplicationSummary struct {
 	State        AppState          `json:"state"`
 	UsersTotal   int               `json:"users_total"`
 	UsersByState map[UserState]int `json:"users_by_state"`
-	CreatedAt    time.Time         `json:"created_at"`
-	SubmittedAt  *time.Time        `json:"submitted_at"`
+	// PersonState is the state of the user the filter's Email names, when
+	// it names one.
+	PersonState UserState  `json:"person_state,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	SubmittedAt *time.Time `json:"submitted_at"`
+	// CompletedAt is when the last user reached an end state, once the
+	// application is completed.
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
 }
 
 // ApplicationFilter narrows "Applications in progress"; empty fields match
 // everything. Lists are read in pages, oldest application first: Cursor is
 // the NextCursor of the page before.
 type ApplicationFilter struct {
-	KVK    string `json:"kvk,omitempty"`
-	State  string `json:"state,omitempty"`
-	Email  string `json:"email,omitempty"`
+	KVK   string `json:"kvk,omitempty"`
+	State string `json:"state,omitempty"`
+	Email string `json:"email,omitempty"`
+	// Open leaves out completed applications.
+	Open   bool   `json:"open,omitempty"`
 	Cursor string `json:"cursor,omitempty"`
 	// Limit caps the page; 0 is the default page size.
 	Limit int `json:"limit,omitempty"`

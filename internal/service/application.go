@@ -125,6 +125,14 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 		if a.State == reconi.AppDraft {
 			a.Quote, err = s.draftQuote(tx, a)
 		}
+		if err != nil || a.State != reconi.AppSubmitted {
+			return err
+		}
+		// Completed is worked out from the users' states, not stored:
+		// nothing has to remember to set it, and it cannot go stale.
+		if a.CompletedAt, err = tx.CompletedAt(a.ID); a.CompletedAt != nil {
+			a.State = reconi.AppCompleted
+		}
 		return err
 	})
 	if err != nil {

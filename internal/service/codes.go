@@ -119,6 +119,15 @@ func (s *Service) VerifyCode(ctx context.Context, token, code string) (*reconi.I
 				wrong = reconi.Invalid("code", "the code is not right; %s", tries)
 			} else {
 				wrong = reconi.Invalid("code", "the code is not right, and that was the last try: request a new code")
+				// The lockout is recorded once, at the last try, so that the
+				// helpdesk sees why the person could not go on.
+				if left == 0 {
+					if err := tx.InsertEvent(&reconi.Event{ApplicationID: u.ApplicationID, UserID: u.ID, Email: u.Email,
+						From: string(u.State), To: string(u.State), Actor: userActor(u),
+						Reason: fmt.Sprintf("SMS code locked after %d wrong tries", n), At: now}); err != nil {
+						return err
+					}
+				}
 			}
 			return nil
 		}

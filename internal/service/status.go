@@ -10,13 +10,14 @@ import (
 )
 
 // Applications lists "Applications in progress". State may name an
-// application state (draft, submitted) or a user state (invited, issued, ...),
-// which keeps applications with at least one user in it.
+// application state (draft, submitted, completed) or a user state (invited,
+// issued, ...), which keeps applications with at least one user in it.
+// Open leaves out completed applications.
 func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) (*reconi.ApplicationPage, error) {
 	if err := reconi.CheckTexts("", f); err != nil {
 		return nil, err
 	}
-	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email)}
+	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email), Open: f.Open}
 	var err error
 	if sf.AfterID, err = reconi.ParseIDCursor(f.Cursor); err != nil {
 		return nil, err
@@ -40,8 +41,8 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 	if f.State != "" {
 		st := strings.ToLower(strings.TrimSpace(f.State))
 		switch {
-		case st == string(reconi.AppSubmitted):
-			sf.State = reconi.AppSubmitted
+		case st == string(reconi.AppSubmitted) || st == string(reconi.AppCompleted):
+			sf.State = reconi.AppState(st)
 		case slices.Contains(reconi.UserStates, reconi.UserState(st)):
 			// "draft" is both; as a user state it finds the same applications.
 			if st == string(reconi.AppDraft) {
@@ -50,7 +51,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 				sf.UserState = reconi.UserState(st)
 			}
 		default:
-			names := []string{string(reconi.AppSubmitted)}
+			names := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted)}
 			for _, u := range reconi.UserStates {
 				names = append(names, string(u))
 			}

@@ -55,8 +55,11 @@ type Tx interface {
 	// UpdateApplication writes state, permissions, validity, quote, terms and
 	// submission time.
 	UpdateApplication(a *reconi.Application) error
+	// CompletedAt returns when the last user of a submitted application
+	// reached an end state, or nil while a user has not.
+	CompletedAt(appID int64) (*time.Time, error)
 	// Applications returns a page of applications, ordered by ID, with
-	// their users counted by state.
+	// their users counted by state; a completed one reads AppCompleted.
 	Applications(f ApplicationFilter) ([]reconi.ApplicationSummary, error)
 
 	// InsertUsers adds users to application appID, in order, in as few
@@ -85,6 +88,10 @@ type Tx interface {
 	// deadline (zero for none), and records the event; it returns false
 	// when the user was not in state from any more.
 	SetUserState(id int64, from, to reconi.UserState, deadline time.Time, ev EventInfo) (bool, error)
+	// PersonRequests lists the requests for one email address (in any
+	// case), oldest first, in organisation kvk when set and in orgs when
+	// not nil.
+	PersonRequests(email string, kvk reconi.KVK, orgs []reconi.KVK) ([]reconi.PersonRequest, error)
 	// UsersPastDeadline lists users in an open state whose deadline passed.
 	UsersPastDeadline(now time.Time, limit int) ([]reconi.User, error)
 	// UsersInState lists the users in one state, oldest change first.
@@ -243,7 +250,10 @@ type ApplicationFilter struct {
 	// UserState keeps applications with at least one user in that state.
 	UserState reconi.UserState
 	Email     string
-	Orgs      []reconi.KVK
+	// Open leaves out completed applications (State is then not
+	// AppCompleted).
+	Open bool
+	Orgs []reconi.KVK
 	// AfterID and Limit (0: all) page the list.
 	AfterID int64
 	Limit   int
@@ -280,6 +290,7 @@ type OutboxFilter struct {
 	Channel       string
 	State         string
 	ApplicationID int64
+	UserID        int64
 	// AfterID and Limit (0: all) page the list.
 	AfterID int64
 	Limit   int

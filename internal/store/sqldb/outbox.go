@@ -75,6 +75,9 @@ func (t *Tx) Messages(f store.OutboxFilter) ([]store.Message, error) {
 	if f.ApplicationID != 0 {
 		add("application_id = $%d", f.ApplicationID)
 	}
+	if f.UserID != 0 {
+		add("user_id = $%d", f.UserID)
+	}
 	if f.AfterID != 0 {
 		add("id > $%d", f.AfterID)
 	}

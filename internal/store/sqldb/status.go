@@ -3,7 +3,9 @@ package sqldb
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
@@ -11,7 +13,14 @@ import (
 
 func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummary, error) {
 	where, args := applicationWhere(f)
-	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at
+	// The person's state, when the filter names one; the count below
+	// reuses where and args, so its argument goes in a copy.
+	person, qargs := "''", args
+	if f.Email != "" {
+		qargs = append(slices.Clone(args), strings.ToLower(f.Email))
+		person = fmt.Sprintf("COALESCE((SELECT u.state FROM users u WHERE u.application_id = a.id AND u.email_key = $%d), '')", len(qargs))
+	}
+	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, ` + person + `
 		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
 	if len(where) > 0 {
 		q += " WHERE " + where
@@ -20,7 +29,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := t.tx.Query(q, args...)
+	rows, err := t.tx.Query(q, qargs...)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +38,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		var s reconi.ApplicationSummary
 		var created int64
 		var submitted sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted); err != nil {
+		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.PersonState); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -72,8 +81,19 @@ func applicationWhere(f store.ApplicationFilter) (string, []any) {
 	if f.AfterID != 0 {
 		where = append(where, "a.id > "+arg(f.AfterID))
 	}
-	if f.State != "" {
+	// Completed is not stored: a submitted application whose users all
+	// reached an end state reads so.
+	switch f.State {
+	case "":
+	case reconi.AppCompleted:
+		where = append(where, completed)
+	case reconi.AppSubmitted:
+		where = append(where, "a.state = "+arg(f.State), "NOT "+completed)
+	default:
 		where = append(where, "a.state = "+arg(f.State))
+	}
+	if f.Open {
+		where = append(where, "NOT "+completed)
 	}
 	if f.UserState != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM users u WHERE u.application_id = a.id AND u.state = "+arg(f.UserState)+")")
@@ -94,14 +114,31 @@ func applicationWhere(f store.ApplicationFilter) (string, []any) {
 	return strings.Join(where, " AND "), args
 }
 
+// completed is the condition, on applications a, of a completed application.
+const completed = `(a.state = 'submitted' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.application_id = a.id
+	AND u.state NOT IN ('issued', 'rejected', 'expired', 'cancelled')))`
+
+func (t *Tx) CompletedAt(appID int64) (*time.Time, error) {
+	var total, open int
+	var last sql.NullInt64
+	err := t.tx.QueryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN state IN ('issued', 'rejected', 'expired', 'cancelled') THEN 0 ELSE 1 END), 0),
+		MAX(updated_at) FROM users WHERE application_id = $1`, appID).Scan(&total, &open, &last)
+	if err != nil || total == 0 || open > 0 || !last.Valid {
+		return nil, err
+	}
+	at := fromMicro(last.Int64)
+	return &at, nil
+}
+
 // countUsersByState fills in the user counts of the summaries in out, which
 // where and args selected, in one pass.
 func (t *Tx) countUsersByState(out []reconi.ApplicationSummary, where string, args []any) error {
 	index := make(map[int64]int, len(out))
+	open := map[int64]bool{}
 	for i, s := range out {
 		index[s.ID] = i
 	}
-	cq := `SELECT u.application_id, u.state, COUNT(*) FROM users u JOIN applications a ON a.id = u.application_id`
+	cq := `SELECT u.application_id, u.state, COUNT(*), MAX(u.updated_at) FROM users u JOIN applications a ON a.id = u.application_id`
 	if len(where) > 0 {
 		cq += " WHERE " + where
 	}
@@ -115,13 +152,29 @@ func (t *Tx) countUsersByState(out []reconi.ApplicationSummary, where string, ar
 		var id int64
 		var state reconi.UserState
 		var n int
-		if err := crows.Scan(&id, &state, &n); err != nil {
+		var last int64
+		if err := crows.Scan(&id, &state, &n, &last); err != nil {
 			return err
 		}
 		if i, ok := index[id]; ok {
 			out[i].UsersByState[state] = n
 			out[i].UsersTotal += n
+			if !state.Ended() {
+				open[id] = true
+			} else if at := fromMicro(last); out[i].CompletedAt == nil || at.After(*out[i].CompletedAt) {
+				out[i].CompletedAt = &at
+			}
 		}
 	}
-	return crows.Err()
+	if err := crows.Err(); err != nil {
+		return err
+	}
+	for i := range out {
+		if out[i].State == reconi.AppSubmitted && out[i].UsersTotal > 0 && !open[out[i].ID] {
+			out[i].State = reconi.AppCompleted
+		} else {
+			out[i].CompletedAt = nil
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -138,4 +139,41 @@ func (t *Tx) AdvanceUsers(appID int64, from, to reconi.UserState, deadline time.
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+func (t *Tx) PersonRequests(email string, kvk reconi.KVK, orgs []reconi.KVK) ([]reconi.PersonRequest, error) {
+	args := []any{strings.ToLower(email)}
+	q := `SELECT ` + userColumns + `, a.kvk, o.name, a.level, a.state FROM users u
+		JOIN applications a ON a.id = u.application_id JOIN organizations o ON o.kvk = a.kvk WHERE u.email_key = $1`
+	if kvk != "" {
+		args = append(args, kvk)
+		q += fmt.Sprintf(" AND a.kvk = $%d", len(args))
+	}
+	if orgs != nil {
+		in := []string{"NULL"}
+		for i, k := range orgs {
+			args = append(args, k)
+			if i == 0 {
+				in = in[:0]
+			}
+			in = append(in, fmt.Sprintf("$%d", len(args)))
+		}
+		q += " AND a.kvk IN (" + strings.Join(in, ", ") + ")"
+	}
+	rows, err := t.tx.Query(q+" ORDER BY u.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []reconi.PersonRequest{}
+	for rows.Next() {
+		var r reconi.PersonRequest
+		u, err := scanUser(rows, &r.Organization.KVK, &r.Organization.Name, &r.Level, &r.ApplicationState)
+		if err != nil {
+			return nil, err
+		}
+		r.User, r.ApplicationID = u, u.ApplicationID
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
