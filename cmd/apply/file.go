@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/internal/progress"
@@ -17,8 +18,14 @@ import (
 // followed and the application it submitted (null when there was nothing
 // to do). The field names are part of reconi's interface.
 type FileResult struct {
-	Plan        *manifest.Plan      `json:"plan"`
+	Plan *manifest.Plan `json:"plan"`
+	// Application is the application submitted now or, when there was no
+	// one to add, the latest one the manifest's users are in, so that a
+	// rerun prints the same .application.id; null only for a manifest
+	// none of whose users was ever asked for.
 	Application *reconi.Application `json:"application"`
+	// Applications lists every application the manifest's users are in.
+	Applications []int64 `json:"applications"`
 	// Withdrawn reports the leavers' means withdrawn with --prune.
 	Withdrawn *reconi.WithdrawResult `json:"withdrawn,omitempty"`
 }
@@ -55,7 +62,16 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	if !p.Changes {
 		fmt.Fprintf(opts.IO.ErrOut, "Nothing to do: %s\n", shared.PlanSummary(p))
 		if machine {
-			return opts.Output.Print(opts.IO, FileResult{Plan: p}, nil)
+			res := FileResult{Plan: p, Applications: applicationsOf(p, 0)}
+			if n := len(res.Applications); n > 0 {
+				if res.Application, err = b.Application(ctx, res.Applications[n-1]); err != nil {
+					return err
+				}
+				if err := shared.AllUsers(ctx, b, res.Application); err != nil {
+					return err
+				}
+			}
+			return opts.Output.Print(opts.IO, res, nil)
 		}
 		return nil
 	}
@@ -73,6 +89,11 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 		}
 	}
 	if machine {
+		var submitted int64
+		if res.Application != nil {
+			submitted = res.Application.ID
+		}
+		res.Applications = applicationsOf(p, submitted)
 		// The result names every user submitted: the manifest held them all.
 		if res.Application != nil {
 			if err := shared.AllUsers(ctx, b, res.Application); err != nil {
@@ -181,4 +202,20 @@ func importUsers(ctx context.Context, ios *output.IOStreams, b reconi.Backend, d
 		return reconi.Errorf(reconi.KindInternal, "the import added %d of %s", res.Added, cmdutil.Count(len(users), "user", "users"))
 	}
 	return nil
+}
+
+// applicationsOf lists, in order, the applications the manifest's present
+// users are in, and submitted when it is not 0.
+func applicationsOf(p *manifest.Plan, submitted int64) []int64 {
+	ids := []int64{}
+	for _, u := range p.Users {
+		if u.Action == manifest.ActionPresent && !slices.Contains(ids, u.ApplicationID) {
+			ids = append(ids, u.ApplicationID)
+		}
+	}
+	if submitted != 0 && !slices.Contains(ids, submitted) {
+		ids = append(ids, submitted)
+	}
+	slices.Sort(ids)
+	return ids
 }

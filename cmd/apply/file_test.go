@@ -65,8 +65,10 @@ func TestApplyFileTwice(t *testing.T) {
 			"present\tjan@example.nl\tJan Jansen\tapplication 1, invited\n"+
 			"present\tsanne@example.nl\tSanne de Vries\tapplication 1, invited\n",
 		"Nothing to do: 0 to add, 2 already present (of 2 users)\n")
-	s.Run("apply", "-f", file, "--agree-terms", "-o", "json", "--jq", "[.application, .plan.present, .plan.changes]").Expect(t, cmd.ExitOK,
-		"[null,2,false]\n", "Nothing to do: 0 to add, 2 already present (of 2 users)\n")
+	// A rerun prints the application the users are in, so a pipeline's
+	// APP=$(reconi apply -f ... --jq .application.id) is never null.
+	s.Run("apply", "-f", file, "--agree-terms", "-o", "json", "--jq", "[.application.id, .applications, .plan.present, .plan.changes]").Expect(t, cmd.ExitOK,
+		"[1,[1],2,false]\n", "Nothing to do: 0 to add, 2 already present (of 2 users)\n")
 	// One application, with the two users: nothing more was made.
 	s.Run("status", "--jq", ".[] | [.id, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tsubmitted\t2\n", "")
 
@@ -245,7 +247,7 @@ func TestApplyFileRemote(t *testing.T) {
 		"Changes to apply: 2 to add, 0 already present (of 2 users); apply them with: reconi apply -f "+file+" --agree-terms\n")
 	s.Run("apply", "-f", file, "--agree-terms", "--jq", "[.application.id, .application.state, (.application.users | length)]").
 		Expect(t, cmd.ExitOK, `[1,"submitted",2]`+"\n", eh4Warning)
-	s.Run("apply", "-f", file, "--agree-terms", "-o", "json", "--jq", ".application").Expect(t, cmd.ExitOK, "null\n",
+	s.Run("apply", "-f", file, "--agree-terms", "-o", "json", "--jq", "[.application.id, (.application.users | length)]").Expect(t, cmd.ExitOK, "[1,2]\n",
 		"Nothing to do: 0 to add, 2 already present (of 2 users)\n")
 	s.Run("plan", "-f", file, "--jq", ".present").Expect(t, 0, "2\n", "No changes: 0 to add, 2 already present (of 2 users)\n")
 	s.Run("users", "export", "--org", cmdtest.KVK).Expect(t, cmd.ExitOK, ""+
