@@ -32,21 +32,14 @@ func (t *Tx) UserEvents(userID int64) ([]reconi.Event, error) {
 
 // events lists the events that match where (which ends with the order).
 func (t *Tx) events(where string, args ...any) ([]reconi.Event, error) {
-	rows, err := t.tx.Query(`SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
+	return queryAll(t, scanEvent, `SELECT id, application_id, COALESCE(user_id, 0), email, from_state, to_state, actor, reason, at
 		FROM events WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []reconi.Event{}
-	for rows.Next() {
-		var e reconi.Event
-		var at int64
-		if err := rows.Scan(&e.ID, &e.ApplicationID, &e.UserID, &e.Email, &e.From, &e.To, &e.Actor, &e.Reason, &at); err != nil {
-			return nil, err
-		}
-		e.At = fromMicro(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+}
+
+func scanEvent(sc scanner) (reconi.Event, error) {
+	var e reconi.Event
+	var at int64
+	err := sc.Scan(&e.ID, &e.ApplicationID, &e.UserID, &e.Email, &e.From, &e.To, &e.Actor, &e.Reason, &at)
+	e.At = fromMicro(at)
+	return e, err
 }

@@ -32,7 +32,7 @@ const meansColumns = `m.id, m.user_id, m.application_id, u.email, u.first_name, 
 
 const meansFrom = ` FROM means m JOIN users u ON u.id = m.user_id JOIN organizations o ON o.kvk = m.kvk`
 
-func scanMeans(sc interface{ Scan(...any) error }) (reconi.Means, error) {
+func scanMeans(sc scanner) (reconi.Means, error) {
 	var m reconi.Means
 	var issued, expires int64
 	var withdrawn sql.NullInt64
@@ -98,21 +98,8 @@ func (t *Tx) ListMeans(f store.MeansFilter) ([]reconi.Means, error) {
 
 // queryMeans runs a query for meansColumns and adds each means' permissions.
 func (t *Tx) queryMeans(q string, args ...any) ([]reconi.Means, error) {
-	rows, err := t.tx.Query(q, args...)
+	out, err := queryAll(t, scanMeans, q, args...)
 	if err != nil {
-		return nil, err
-	}
-	out := []reconi.Means{}
-	for rows.Next() {
-		m, err := scanMeans(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, t.meansPermissions(out)

@@ -22,7 +22,7 @@ func (t *Tx) InsertMessage(m *store.Message) error {
 const messageColumns = `id, channel, recipient, subject, body, redacted, state, attempts, last_error,
 	COALESCE(application_id, 0), COALESCE(user_id, 0), created_at, sent_at, next_attempt_at, locked_until`
 
-func scanMessage(sc interface{ Scan(...any) error }) (store.Message, error) {
+func scanMessage(sc scanner) (store.Message, error) {
 	var m store.Message
 	var created, next, locked int64
 	var sent sql.NullInt64
@@ -40,20 +40,7 @@ func scanMessage(sc interface{ Scan(...any) error }) (store.Message, error) {
 }
 
 func (t *Tx) messages(q string, args ...any) ([]store.Message, error) {
-	rows, err := t.tx.Query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []store.Message{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(t, scanMessage, q, args...)
 }
 
 func (t *Tx) Messages(f store.OutboxFilter) ([]store.Message, error) {

@@ -96,3 +96,25 @@ func (t *Tx) ClaimMeta(key, value string) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// queryAll runs q and scans every row with scan; an empty result is an
+// empty slice, not nil, so lists encode as [].
+func queryAll[T any](t *Tx, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := t.tx.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

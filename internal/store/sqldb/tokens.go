@@ -20,7 +20,7 @@ func (t *Tx) InsertToken(tok *store.Token) error {
 
 const tokenColumns = `id, name, role, orgs, hash, created_at, revoked_at`
 
-func scanToken(sc interface{ Scan(...any) error }) (store.Token, error) {
+func scanToken(sc scanner) (store.Token, error) {
 	var tok store.Token
 	var orgs string
 	var created int64
@@ -51,20 +51,7 @@ func (t *Tx) TokenByHash(hash string) (*store.Token, error) {
 }
 
 func (t *Tx) Tokens() ([]store.Token, error) {
-	rows, err := t.tx.Query(`SELECT ` + tokenColumns + ` FROM tokens ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []store.Token{}
-	for rows.Next() {
-		tok, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, tok)
-	}
-	return out, rows.Err()
+	return queryAll(t, scanToken, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
 }
 
 func (t *Tx) RevokeToken(id int64, at time.Time) (bool, error) {

@@ -42,25 +42,12 @@ func (t *Tx) UsersInState(state reconi.UserState) ([]reconi.User, error) {
 }
 
 func (t *Tx) users(q string, args ...any) ([]reconi.User, error) {
-	rows, err := t.tx.Query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []reconi.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(t, func(sc scanner) (reconi.User, error) { return scanUser(sc) }, q, args...)
 }
 
 const userColumns = `u.id, u.application_id, u.email, u.first_name, u.last_name, u.phone, u.date_of_birth, u.employed, u.state, u.updated_at, u.deadline_at`
 
-func scanUser(sc interface{ Scan(...any) error }, extra ...any) (reconi.User, error) {
+func scanUser(sc scanner, extra ...any) (reconi.User, error) {
 	var u reconi.User
 	var employed int
 	var updated, deadline int64
