@@ -1,6 +1,7 @@
 package backendtest
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,17 +29,7 @@ func (e *env) issue(t *testing.T, kvk string, n, first int, perms reconi.Permiss
 	}
 	e.setPermissions(t, a.ID, perms)
 	e.submit(t, a.ID)
-	msgs, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
-	if err != nil {
-		t.Fatalf("Outbox: %v", err)
-	}
-	for _, m := range msgs {
-		link := inviteLink.FindStringSubmatch(m.Body)
-		if link == nil {
-			continue
-		}
-		e.takeSteps(t, link[1])
-	}
+	TakeUserSteps(t, e.ctx, e.b, a.ID)
 	for _, u := range e.users(t, a.ID) {
 		if u.State != reconi.UserIssued {
 			t.Fatalf("user %s is %s, want issued", u.Email, u.State)
@@ -47,17 +38,35 @@ func (e *env) issue(t *testing.T, kvk string, n, first int, perms reconi.Permiss
 	return e.app(t, a.ID)
 }
 
-// takeSteps confirms, verifies the SMS code and orders, as the user.
-func (e *env) takeSteps(t *testing.T, token string) {
+// TakeUserSteps takes every user invited in application appID through the
+// user's steps, as each would from the invitation email: confirm, the SMS
+// code, order. Employed users are then issued; the others wait for
+// identification. The outbox holds the links and codes, so b must let ctx's
+// actor read it.
+func TakeUserSteps(t testing.TB, ctx context.Context, b reconi.Backend, appID int64) {
 	t.Helper()
-	inv, err := e.b.ConfirmDetails(e.ctx, token)
+	msgs, err := reconi.AllMessages(ctx, b, reconi.OutboxFilter{ApplicationID: appID, Channel: "email"})
+	if err != nil {
+		t.Fatalf("Outbox: %v", err)
+	}
+	for _, m := range msgs {
+		if link := inviteLink.FindStringSubmatch(m.Body); link != nil {
+			takeSteps(t, ctx, b, link[1])
+		}
+	}
+}
+
+// takeSteps confirms, verifies the SMS code and orders, as the user.
+func takeSteps(t testing.TB, ctx context.Context, b reconi.Backend, token string) {
+	t.Helper()
+	inv, err := b.ConfirmDetails(ctx, token)
 	if err != nil {
 		t.Fatalf("ConfirmDetails: %v", err)
 	}
-	if _, err := e.b.SendCode(e.ctx, token); err != nil {
+	if _, err := b.SendCode(ctx, token); err != nil {
 		t.Fatalf("SendCode: %v", err)
 	}
-	sms, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
+	sms, err := reconi.AllMessages(ctx, b, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
 	if err != nil || len(sms) == 0 {
 		t.Fatalf("the SMS to %s: %v (%d messages)", inv.User.Phone, err, len(sms))
 	}
@@ -65,10 +74,10 @@ func (e *env) takeSteps(t *testing.T, token string) {
 	if code == nil {
 		t.Fatalf("no code in %q", sms[len(sms)-1].Body)
 	}
-	if _, err := e.b.VerifyCode(e.ctx, token, code[1]); err != nil {
+	if _, err := b.VerifyCode(ctx, token, code[1]); err != nil {
 		t.Fatalf("VerifyCode: %v", err)
 	}
-	if _, err := e.b.Order(e.ctx, token); err != nil {
+	if _, err := b.Order(ctx, token); err != nil {
 		t.Fatalf("Order: %v", err)
 	}
 }
@@ -333,15 +342,7 @@ var _ = register("means/the sweep reminds before expiry once per threshold, then
 	if _, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: e.terms(t), NotifyEmail: "beheer@example.nl"}); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range msgs {
-		if link := inviteLink.FindStringSubmatch(m.Body); link != nil {
-			e.takeSteps(t, link[1])
-		}
-	}
+	TakeUserSteps(t, e.ctx, e.b, a.ID)
 	issued := e.listMeans(t, reconi.MeansFilter{})[0].ExpiresAt
 
 	if x, r := sweep(); x != 0 || r != 0 {

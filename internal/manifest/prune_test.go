@@ -1,61 +1,22 @@
 package manifest_test
 
 import (
-	"context"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/reconi/reconi/internal/backendtest"
 	"github.com/reconi/reconi/internal/manifest"
 	"github.com/reconi/reconi/internal/reconi"
 )
-
-var (
-	linkRE = regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`)
-	codeRE = regexp.MustCompile(`\b([0-9]{6})\b`)
-)
-
-// issueAll takes every invited user of application id through the user's
-// steps; employed users are then issued.
-func issueAll(t *testing.T, ctx context.Context, b reconi.Backend, id int64) {
-	t.Helper()
-	msgs, err := reconi.AllMessages(ctx, b, reconi.OutboxFilter{ApplicationID: id, Channel: "email"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range msgs {
-		link := linkRE.FindStringSubmatch(m.Body)
-		if link == nil {
-			continue
-		}
-		inv, err := b.ConfirmDetails(ctx, link[1])
-		if err == nil {
-			_, err = b.SendCode(ctx, link[1])
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		sms, err := reconi.AllMessages(ctx, b, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
-		if err != nil || len(sms) == 0 {
-			t.Fatalf("no SMS: %v", err)
-		}
-		if _, err := b.VerifyCode(ctx, link[1], codeRE.FindStringSubmatch(sms[len(sms)-1].Body)[1]); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := b.Order(ctx, link[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func TestComputeLeavers(t *testing.T) {
 	ctx, b := backend(t)
 	pietEmployed := piet
 	pietEmployed.employed = true
 	id := draft(t, ctx, b, "EH3", true, jan, pietEmployed, kees)
-	issueAll(t, ctx, b, id)
+	backendtest.TakeUserSteps(t, ctx, b, id)
 	eh2 := draft(t, ctx, b, "EH2", true, lotte) // another level: never a leaver here
-	issueAll(t, ctx, b, eh2)
+	backendtest.TakeUserSteps(t, ctx, b, eh2)
 
 	m := &manifest.Manifest{File: "m.yaml", Organization: "69599084", Level: reconi.EH3,
 		Users:       []manifest.User{user(jan, "m.yaml:1")},

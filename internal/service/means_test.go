@@ -3,21 +3,16 @@ package service_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/reconi/reconi/internal/backendtest"
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/service"
 	"github.com/reconi/reconi/internal/store/postgres"
 	"github.com/reconi/reconi/internal/store/storetest"
-)
-
-var (
-	linkRE = regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`)
-	codeRE = regexp.MustCompile(`\b([0-9]{6})\b`)
 )
 
 // issueEmployed submits an application of n employed users at EH3 for one
@@ -46,24 +41,7 @@ func issueEmployed(t *testing.T, ctx context.Context, svc *service.Service, kvk 
 	must(err)
 	_, err = svc.Submit(ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: terms.Version, NotifyEmail: "beheer@example.nl"})
 	must(err)
-	msgs, err := reconi.AllMessages(ctx, svc, reconi.OutboxFilter{ApplicationID: a.ID, Channel: "email"})
-	must(err)
-	for _, m := range msgs {
-		link := linkRE.FindStringSubmatch(m.Body)
-		if link == nil {
-			continue
-		}
-		inv, err := svc.ConfirmDetails(ctx, link[1])
-		must(err)
-		_, err = svc.SendCode(ctx, link[1])
-		must(err)
-		sms, err := reconi.AllMessages(ctx, svc, reconi.OutboxFilter{To: inv.User.Phone, Channel: "sms"})
-		must(err)
-		_, err = svc.VerifyCode(ctx, link[1], codeRE.FindStringSubmatch(sms[len(sms)-1].Body)[1])
-		must(err)
-		_, err = svc.Order(ctx, link[1])
-		must(err)
-	}
+	backendtest.TakeUserSteps(t, ctx, svc, a.ID)
 	return a
 }
 
