@@ -82,7 +82,37 @@ func New(b reconi.Backend, access Access, opts Options) *Server {
 func (s *Server) Mount(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler returns the server's handler with logging and panic recovery.
-func (s *Server) Handler() http.Handler { return s.logRequests(s.mux) }
+func (s *Server) Handler() http.Handler { return s.logRequests(http.HandlerFunc(s.route)) }
+
+// route serves r with the mux. A path no route matches is answered in
+// JSON like every other error, not with the mux's plain text: 404, or 405
+// with the Allow header when the path exists for other methods.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	miss := &missWriter{ResponseWriter: w}
+	h.ServeHTTP(miss, r) // sets Allow on a 405
+	where := reconi.Excerpt(r.Method + " " + r.URL.EscapedPath())
+	if miss.status == http.StatusMethodNotAllowed {
+		writeJSON(w, miss.status, ErrorBody{Error: *reconi.Errorf(reconi.KindInvalid,
+			"%s: method not allowed; allowed: %s", where, w.Header().Get("Allow"))})
+		return
+	}
+	writeJSON(w, http.StatusNotFound, ErrorBody{Error: *reconi.Errorf(reconi.KindNotFound, "%s: no such endpoint", where)})
+}
+
+// missWriter keeps the status the mux chose for a path without a route and
+// drops its plain-text body.
+type missWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (m *missWriter) WriteHeader(status int)      { m.status = status }
+func (m *missWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 // handler is an API endpoint: it returns the status and value to send, or an
 // error.

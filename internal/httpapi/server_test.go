@@ -491,3 +491,29 @@ func TestMalformedIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownRoutes: a path no route matches is answered in JSON like every
+// other error, a 404, or a 405 with Allow when the path exists for other
+// methods; the mux's plain text never reaches a client. FuzzAPIText found
+// DELETE .../users/%2F answered in plain text.
+func TestUnknownRoutes(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"GET", "/v1/nothing-here", 404, ""},
+		{"DELETE", "/v1/applications/1/users/%2F", 404, ""},
+		{"POST", "/healthz", 405, "GET, HEAD"},
+	} {
+		resp, b := e.do("", request{method: c.method, path: c.path})
+		var body httpapi.ErrorBody
+		if resp.StatusCode != c.status || resp.Header.Get("Content-Type") != "application/json" || json.Unmarshal(b, &body) != nil || body.Error.Message == "" {
+			t.Errorf("%s %s: %d %q %s", c.method, c.path, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
+		if got := resp.Header.Get("Allow"); got != c.allow {
+			t.Errorf("%s %s: Allow %q, want %q", c.method, c.path, got, c.allow)
+		}
+	}
+}
