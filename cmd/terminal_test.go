@@ -5,7 +5,6 @@ package cmd_test
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/reconi/reconi/test/reconibin"
 )
 
 // These tests run the built reconi binary on a pseudo-terminal that never
@@ -23,43 +24,7 @@ import (
 // colour, as bubbletea v1 made in its init, waits there for its 5 s
 // timeout.
 
-var (
-	binaryOnce sync.Once
-	binaryPath string
-	binaryErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binaryPath != "" {
-		os.RemoveAll(filepath.Dir(binaryPath))
-	}
-	os.Exit(code)
-}
-
-// reconiBinary builds reconi once into a directory that lives as long as
-// the test binary; TestMain removes it.
-func reconiBinary(t *testing.T) string {
-	t.Helper()
-	binaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "reconi-terminal-")
-		if err != nil {
-			binaryErr = err
-			return
-		}
-		binaryPath = filepath.Join(dir, "reconi")
-		build := exec.Command("go", "build", "-o", binaryPath, ".")
-		build.Dir = ".."
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			binaryErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binaryErr != nil {
-		t.Fatal(binaryErr)
-	}
-	return binaryPath
-}
+func TestMain(m *testing.M) { os.Exit(reconibin.Main(m)) }
 
 // silentTerminal is reconi running on a pseudo-terminal whose other end
 // reads everything and answers nothing.
@@ -77,7 +42,7 @@ type silentTerminal struct {
 
 func startOnTerminal(t *testing.T, extraEnv []string, args ...string) *silentTerminal {
 	t.Helper()
-	bin := reconiBinary(t)
+	bin := reconibin.Path(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
@@ -90,6 +55,7 @@ func startOnTerminal(t *testing.T, extraEnv []string, args ...string) *silentTer
 		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
 		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
 		"PATH=" + os.Getenv("PATH"),
+		reconibin.Env,
 	}, extraEnv...)
 	start := time.Now()
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 100})

@@ -70,7 +70,11 @@ func TestSlowImportHoldsNoLock(t *testing.T) {
 	}
 	for _, db := range []string{"sqlite", "postgres"} {
 		for _, kind := range []string{"csv", "rows"} {
-			t.Run(db+"/"+kind, func(t *testing.T) { testSlowImport(t, stores[db](t), imports[kind]) })
+			// In parallel: each has its own database, and each mostly sleeps.
+			t.Run(db+"/"+kind, func(t *testing.T) {
+				t.Parallel()
+				testSlowImport(t, stores[db](t), imports[kind])
+			})
 		}
 	}
 }

@@ -4,7 +4,6 @@ package reliability
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -23,39 +22,18 @@ import (
 	_ "modernc.org/sqlite" // the read-only connection that checks the file
 
 	"github.com/reconi/reconi/bench/usersgen"
+	"github.com/reconi/reconi/test/reconibin"
 )
 
-// reconiBin is the reconi binary every test runs, built once by TestMain.
+// reconiBin is the reconi every test runs: this test binary, which runs
+// as reconi in a process started with reconibin.Env.
 var reconiBin string
 
 func TestMain(m *testing.M) {
-	os.Exit(testMain(m))
-}
-
-func testMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "reconi-reliability-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "reliability:", err)
-		return 1
+	if exe, err := os.Executable(); err == nil {
+		reconiBin = exe
 	}
-	defer os.RemoveAll(dir)
-	reconiBin = filepath.Join(dir, "reconi")
-	gobin := "go"
-	if p := filepath.Join(os.Getenv("GOROOT"), "bin", "go"); os.Getenv("GOROOT") != "" {
-		gobin = p
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	// The binary people run: the module's main package, built as a release
-	// is (no cgo).
-	// -s -w as a release is linked, which also links faster.
-	build := exec.CommandContext(ctx, gobin, "build", "-ldflags=-s -w", "-o", reconiBin, "github.com/reconi/reconi")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "reliability: building reconi: %v\n%s", err, out)
-		return 1
-	}
-	return m.Run()
+	os.Exit(reconibin.Main(m))
 }
 
 // size holds what a test run does: the brief sizes of go test -short, the
@@ -180,6 +158,7 @@ func (e *env) environ() []string {
 		"RECONI_DB=" + e.db,
 		"NO_COLOR=1",
 		"CI=true",
+		reconibin.Env,
 	}
 }
 

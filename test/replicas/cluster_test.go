@@ -23,54 +23,15 @@ import (
 	"github.com/reconi/reconi/bench/usersgen"
 	"github.com/reconi/reconi/internal/notify/notifytest"
 	"github.com/reconi/reconi/internal/store/storetest"
+	"github.com/reconi/reconi/test/reconibin"
 )
 
-// The harness: the reconi binary, built once per test binary, and a cluster
+// The harness: reconi (this test binary, run as reconi: see
+// test/reconibin), and a cluster
 // of `reconi serve` subprocesses on one PostgreSQL schema, delivering email
 // to one in-process SMTP server.
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	binPath   string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// reconiBinary builds reconi (as released: CGO_ENABLED=0) the first time a
-// test needs it.
-func reconiBinary(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		root, err := filepath.Abs(filepath.Join("..", ".."))
-		if err != nil {
-			buildErr = err
-			return
-		}
-		if binDir, buildErr = os.MkdirTemp("", "reconi-replicas-"); buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "reconi")
-		// -s -w as a release is linked, which also links faster.
-		cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", binPath, ".")
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
+func TestMain(m *testing.M) { os.Exit(reconibin.Main(m)) }
 
 // brief returns n, or under go test -short the smaller m: the same checks
 // on fewer rows, rounds or messages (go test ./... and CI run n).
@@ -177,7 +138,7 @@ func newClusterWith(t testing.TB, n int, o options) *cluster {
 	t.Helper()
 	storetest.SkipWithoutPostgres(t)
 	dsn := storetest.PostgresURL(t)
-	c := &cluster{t: t, bin: reconiBinary(t), dsn: dsn, dir: t.TempDir(), smtp: notifytest.NewSMTPServer(t),
+	c := &cluster{t: t, bin: reconibin.Path(t), dsn: dsn, dir: t.TempDir(), smtp: notifytest.NewSMTPServer(t),
 		http: &http.Client{Timeout: waitFor}, rowc: &rowCounter{}}
 	c.schema = queryParam(t, dsn, "search_path")
 	db, err := sql.Open("pgx", dsn)
@@ -235,6 +196,7 @@ func (c *cluster) env(extra ...string) []string {
 		"XDG_STATE_HOME=" + filepath.Join(c.dir, "state"),
 		"CI=true",
 		"NO_COLOR=1",
+		reconibin.Env,
 		"RECONI_DB=" + c.dsn,
 		"RECONI_PUBLIC_URL=https://reconi.example",
 		"RECONI_CSRF_SECRET=shared-by-every-replica",
