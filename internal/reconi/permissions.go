@@ -24,6 +24,9 @@ type Permissions struct {
 	Scope     PermissionScope `json:"scope"`
 	Providers []string        `json:"providers,omitempty"`
 	Services  []ServiceID     `json:"services,omitempty"`
+	// ServiceUUIDs are the ServiceUUIDs of Services, in the same order:
+	// what the permissions are registered against.
+	ServiceUUIDs []ServiceUUID `json:"service_uuids,omitempty"`
 }
 
 // Count is the number of permissions each user gets, the unit of pricing.
