@@ -41,13 +41,14 @@ func ParseServiceUUID(s string) (ServiceUUID, error) {
 
 // Service is one entry of the service catalogue.
 type Service struct {
-	ID ServiceID `json:"id" yaml:"id"`
+	ID       ServiceID `json:"id" yaml:"id"`
+	Provider string    `json:"provider" yaml:"provider"`
+	Name     string    `json:"name" yaml:"name"`
+	Level    Level     `json:"level" yaml:"level"`
 	// UUID is the service's ServiceUUID; a catalogue file may leave it out,
-	// and then it is the UUIDv5 of the ServiceID in the URL namespace.
-	UUID     ServiceUUID `json:"service_uuid" yaml:"service_uuid,omitempty"`
-	Provider string      `json:"provider" yaml:"provider"`
-	Name     string      `json:"name" yaml:"name"`
-	Level    Level       `json:"level" yaml:"level"`
+	// and then it is the UUIDv5 of the ServiceID in the URL namespace. It
+	// follows the older fields so that CSV columns are only added.
+	UUID ServiceUUID `json:"service_uuid" yaml:"service_uuid,omitempty"`
 	// AcceptsBranchUsers says whether a user bound to a branch number can
 	// log in to the service. A catalogue file may leave it out, and then the
 	// provider's value applies; the catalogue reconi holds always says.
@@ -72,14 +73,15 @@ type ServiceFilter struct {
 }
 
 // CheckService refuses a permission for svc that a means at level cannot
-// use, or that a user bound to a branch cannot when branch is set.
-func CheckService(svc Service, level Level, branch BranchNumber) error {
+// use, or that a user bound to a branch cannot when branch is set; the
+// error names field.
+func CheckService(field string, svc Service, level Level, branch BranchNumber) error {
 	if !level.Satisfies(svc.Level) {
-		return Invalid("service", "%s %s (%s) requires %s, above this draft's level %s",
+		return Invalid(field, "%s %s (%s) requires %s, above this draft's level %s",
 			svc.Provider, svc.Name, svc.ID, svc.Level, level)
 	}
 	if branch != "" && !svc.AcceptsBranch() {
-		return Invalid("service", "%s %s (%s) does not accept users bound to a branch, and this draft is restricted to branch %s",
+		return Invalid(field, "%s %s (%s) does not accept users bound to a branch, and this draft is restricted to branch %s",
 			svc.Provider, svc.Name, svc.ID, branch)
 	}
 	return nil
@@ -89,8 +91,8 @@ func CheckService(svc Service, level Level, branch BranchNumber) error {
 // none of its services in svcs (the whole catalogue) makes usable: none at
 // or below level, or, when branch is set, none that accepts users bound to a
 // branch. It returns advice about the provider's services the means cannot
-// use.
-func CheckProvider(provider string, svcs []Service, level Level, branch BranchNumber) ([]string, error) {
+// use; the error names field.
+func CheckProvider(field, provider string, svcs []Service, level Level, branch BranchNumber) ([]string, error) {
 	var own []Service
 	for _, svc := range svcs {
 		if strings.EqualFold(svc.Provider, provider) {
@@ -98,7 +100,7 @@ func CheckProvider(provider string, svcs []Service, level Level, branch BranchNu
 		}
 	}
 	if len(own) == 0 {
-		return nil, Invalid("provider", "%s has no services in the catalogue yet, so a permission for all its services cannot be used", provider)
+		return nil, Invalid(field, "%s has no services in the catalogue yet, so a permission for all its services cannot be used", provider)
 	}
 	var lowest Level
 	atLevel, branchOK := 0, 0
@@ -114,11 +116,11 @@ func CheckProvider(provider string, svcs []Service, level Level, branch BranchNu
 		}
 	}
 	if atLevel == 0 {
-		return nil, Invalid("provider", "none of %s's services can be used with an %s means: the lowest level they need is %s",
+		return nil, Invalid(field, "none of %s's services can be used with an %s means: the lowest level they need is %s",
 			provider, level, lowest)
 	}
 	if branch != "" && branchOK == 0 {
-		return nil, Invalid("provider", "none of %s's services an %s means can use accepts users bound to a branch, and this draft is restricted to branch %s",
+		return nil, Invalid(field, "none of %s's services an %s means can use accepts users bound to a branch, and this draft is restricted to branch %s",
 			provider, level, branch)
 	}
 	var advice []string

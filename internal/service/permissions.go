@@ -126,7 +126,7 @@ func resolveProviders(names []string, a *reconi.Application, cat *reconi.Catalog
 		if slices.Contains(out, prov.Name) {
 			continue
 		}
-		advice, err := reconi.CheckProvider(prov.Name, cat.Services, a.Level, a.Branch)
+		advice, err := reconi.CheckProvider("provider", prov.Name, cat.Services, a.Level, a.Branch)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -152,7 +152,7 @@ func resolveServices(raws []string, a *reconi.Application, cat *reconi.Catalogue
 			return nil, nil, reconi.Invalid("service", "%s is not in the service catalogue", id)
 		}
 		svc := cat.Services[i]
-		if err := reconi.CheckService(svc, a.Level, a.Branch); err != nil {
+		if err := reconi.CheckService("service", svc, a.Level, a.Branch); err != nil {
 			return nil, nil, err
 		}
 		if !slices.Contains(out, id) {
