@@ -41,6 +41,25 @@ func TestServiceUUIDMigration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	storetest.CheckServiceUUIDBackfill(t, st)
+	st.Close()
+
+	// Down to version 6 and up again fills the UUIDs in again.
+	db, err = sql.Open("sqlite", dsn(path, "immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = goose.NewProvider(goose.DialectSQLite3, db, fsys); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(t.Context(), 6); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	st, err = Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer st.Close()
 	storetest.CheckServiceUUIDBackfill(t, st)
 }

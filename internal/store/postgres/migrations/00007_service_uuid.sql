@@ -17,6 +17,8 @@ CREATE UNIQUE INDEX services_uuid ON services (uuid) WHERE uuid <> '';
 ALTER TABLE means_permissions ADD COLUMN service_uuid TEXT NOT NULL DEFAULT '';
 
 -- +goose Down
+-- Up again must fill the UUIDs in again.
+DELETE FROM meta WHERE key = 'service_uuids_filled';
 ALTER TABLE means_permissions DROP COLUMN service_uuid;
 DROP INDEX services_uuid;
 ALTER TABLE services DROP COLUMN accepts_branch_users;
