@@ -87,7 +87,8 @@ func CheckServiceUUIDBackfill(t *testing.T, st store.Store) {
 	} {
 		g := ms[0].Permissions[i]
 		if g.Scope != w.Scope || g.Service != w.Service || g.ServiceUUID != w.ServiceUUID || g.Provider != w.Provider {
-			t.Errorf("permission %d = %+v, want %+v", i, g, w)
+			t.Errorf("permission %d = %s %q %s %s, want %s %q %s %s", i, g.Scope, g.Provider, g.Service, g.ServiceUUID,
+				w.Scope, w.Provider, w.Service, w.ServiceUUID)
 		}
 	}
 }
