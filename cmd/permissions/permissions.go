@@ -51,8 +51,11 @@ print the quote. Choose one of:
                       until permissions are granted later
 
 A service that requires a higher level than the draft's is refused, and so is
-a provider that does not accept branch-bound users (Belastingdienst, UWV) on a
-draft restricted to a branch. Validity is 1, 3 or 5 years.
+a provider none of whose services a means at the draft's level can use
+(Belastingdienst on EH2+: its services need EH3). On a draft restricted to a
+branch, a service that does not accept branch-bound users is refused, and so
+is a provider none of whose services does (Belastingdienst, UWV); whether a
+service accepts them is in reconi services list. Validity is 1, 3 or 5 years.
 
 On a terminal reconi asks for what is not given: add permissions directly?
 all services? else which providers or services (from the catalogue, for the

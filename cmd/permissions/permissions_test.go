@@ -102,7 +102,7 @@ func TestSetJSON(t *testing.T) {
 		"--jq", "{permissions, validity_years, total: .quote.total_cents}").Expect(t, cmd.ExitOK,
 		`{"permissions":{"direct":true,"providers":["RVO","Kadaster"],"scope":"providers"},"total":35090,"validity_years":3}`+"\n", "")
 	s.Run("permissions", "set", "--service", rvoSvc, "--validity", "1y", "--jq", ".permissions").Expect(t, cmd.ExitOK,
-		`{"direct":true,"scope":"services","services":["`+rvoSvc+`"]}`+"\n", "")
+		`{"direct":true,"scope":"services","service_uuids":["fcff33b9-3892-5b34-95b2-3433958720bc"],"services":["`+rvoSvc+`"]}`+"\n", "")
 }
 
 func TestSetWarnings(t *testing.T) {
@@ -137,11 +137,15 @@ func TestSetRefused(t *testing.T) {
 		stderr string
 	}{
 		{"Belastingdienst on a branch", "EH3", true, []string{"--provider", "Belastingdienst"}, cmd.ExitInvalid,
-			"error: provider: Belastingdienst does not accept users bound to a branch, and this draft is restricted to branch 000037178598; start a draft without --branch to grant Belastingdienst\n"},
+			"error: provider: none of Belastingdienst's services an EH3 means can use accepts users bound to a branch, and this draft is restricted to branch 000037178598; start a draft without --branch to grant Belastingdienst\n"},
 		{"UWV on a branch", "EH3", true, []string{"--provider", "RVO", "--provider", "UWV"}, cmd.ExitInvalid,
-			"error: provider: UWV does not accept users bound to a branch, and this draft is restricted to branch 000037178598; start a draft without --branch to grant UWV\n"},
+			"error: provider: none of UWV's services an EH3 means can use accepts users bound to a branch, and this draft is restricted to branch 000037178598; start a draft without --branch to grant UWV\n"},
 		{"Belastingdienst service on a branch", "EH3", true, []string{"--service", belastingSvc}, cmd.ExitInvalid,
-			"error: service: Belastingdienst Mijn Belastingdienst Zakelijk: Belastingdienst does not accept users bound to a branch, and this draft is restricted to branch 000037178598\n"},
+			"error: service: Belastingdienst Mijn Belastingdienst Zakelijk (urn:etoegang:DV:00000001000000000001:services:1) does not accept users bound to a branch, and this draft is restricted to branch 000037178598; start a draft without --branch to grant it\n"},
+		{"Belastingdienst above the level", "EH2+", false, []string{"--provider", "Belastingdienst"}, cmd.ExitInvalid,
+			"error: provider: none of Belastingdienst's services can be used with an EH2+ means: the lowest level they need is EH3; start a draft at EH3 to grant Belastingdienst (see reconi services list --provider 'Belastingdienst')\n"},
+		{"Kadaster above the level, after RVO", "EH2+", false, []string{"--provider", "RVO", "--provider", "kadaster"}, cmd.ExitInvalid,
+			"error: provider: none of Kadaster's services can be used with an EH2+ means: the lowest level they need is EH3; start a draft at EH3 to grant Kadaster (see reconi services list --provider 'Kadaster')\n"},
 		{"service above the level", "EH2+", false, []string{"--service", belastingSvc}, cmd.ExitInvalid,
 			"error: service: Belastingdienst Mijn Belastingdienst Zakelijk (urn:etoegang:DV:00000001000000000001:services:1) requires EH3, above this draft's level EH2+\n"},
 		{"unknown service", "EH3", false, []string{"--service", "urn:etoegang:DV:00000001003214345000:services:1"}, cmd.ExitInvalid,

@@ -29,6 +29,10 @@ func TestSetAsks(t *testing.T) {
 		// Kadaster, RVO, UWV. Nothing chosen is asked again.
 		{name: "providers", level: "EH3", stdin: "y\nn\n1\n0\n4\n3\n0\n1\n", want: `[true,"providers",["Kadaster","RVO"],null,1]`,
 			stderr: []string{"Which permissions then?", "Providers (all their services, future ones included)", "choose at least one provider\n"}},
+		// At EH2+ only RVO has a service an EH2+ means can use: the other
+		// providers are not offered (they would be refused).
+		{name: "providers at EH2+", level: "EH2+", stdin: "y\nn\n1\n1\n0\n1\n", want: `[true,"providers",["RVO"],null,1]`,
+			stderr: []string{"1.   RVO\n", "1. ✓ RVO\n"}},
 		// At EH2+ only Mijn RVO is on offer.
 		{name: "services", level: "EH2+", stdin: "y\nn\n2\n1\n0\n3\n", want: `[true,"services",null,["` + rvoSvc + `"],5]`,
 			stderr: []string{"1.   RVO: Mijn RVO (EH2+)\n", "1. ✓ RVO: Mijn RVO (EH2+)\n"}},

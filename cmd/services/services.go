@@ -35,8 +35,15 @@ type ListOptions struct {
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
 	opts := &ListOptions{IO: f.IOStreams, Backend: f.Backend}
 	cmd := &cobra.Command{
-		Use:     "list [--level LEVEL] [--provider NAME]",
-		Short:   "List services; --level keeps those a means at that level may use",
+		Use:   "list [--level LEVEL] [--provider NAME]",
+		Short: "List services; --level keeps those a means at that level may use",
+		Long: `List the service catalogue: each service's provider, name, the lowest level
+a means needs, its ServiceID (how you name it in reconi permissions set
+--service and in manifests), its ServiceUUID (what permissions are registered
+against) and whether users bound to a branch can log in to it.
+
+With -o json each service has the fields id, service_uuid, provider, name,
+level and accepts_branch_users.`,
 		Aliases: []string{"ls"},
 		Example: `  reconi services list --level EH2+
   reconi services list --provider UWV -o json`,
@@ -67,9 +74,13 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		return err
 	}
 	return opts.Output.Print(opts.IO, svcs, func(t *output.Table) {
-		t.AddHeader("PROVIDER", "SERVICE", "LEVEL", "ID")
+		t.AddHeader("PROVIDER", "SERVICE", "LEVEL", "ID", "SERVICE UUID", "BRANCH USERS")
 		for _, s := range svcs {
-			t.AddRow(s.Provider, s.Name, string(s.Level), string(s.ID))
+			branch := "no"
+			if s.AcceptsBranch() {
+				branch = "yes"
+			}
+			t.AddRow(s.Provider, s.Name, string(s.Level), string(s.ID), string(s.UUID), branch)
 		}
 	})
 }
@@ -90,7 +101,13 @@ func NewCmdLoad(f *cmdutil.Factory, runF func(context.Context, *LoadOptions) err
 		Short: "Replace the service catalogue with a YAML file (operators)",
 		Long: `Replace the whole service catalogue with the providers and services of a YAML
 (or JSON) file. The file is checked completely first; with any error nothing
-changes. --example prints the default catalogue, which shows the format.`,
+changes. --example prints the default catalogue, which shows the format.
+
+A service may leave out service_uuid: it is then the UUIDv5 of its ServiceID
+in the URL namespace (RFC 4122), the same on every load. A service may leave
+out accepts_branch_users: it then takes its provider's value. Permissions of
+issued means are registered against the ServiceUUID, so keep a service's
+service_uuid when you renumber its ServiceID.`,
 		Example: `  reconi services load --example > catalogue.yaml
   reconi services load catalogue.yaml`,
 		Args: cmdutil.MaxArgs(1, "one file"),

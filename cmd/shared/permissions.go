@@ -91,9 +91,14 @@ func askScope(ctx context.Context, p *prompt.Prompter, b reconi.Backend, level r
 		}
 	}
 	if kind == "providers" {
-		svcs, err := b.Services(ctx, reconi.ServiceFilter{})
+		// Only providers with a service a means at level can use: a
+		// permission for the others is refused.
+		svcs, err := b.Services(ctx, reconi.ServiceFilter{Level: string(level)})
 		if err != nil {
 			return err
+		}
+		if len(svcs) == 0 {
+			return reconi.Errorf(reconi.KindNotFound, "the catalogue has no services an %s means may use", level)
 		}
 		var names []string
 		for _, s := range svcs {

@@ -143,6 +143,8 @@ const (
 
 var yes = func() *bool { b := true; return &b }()
 
+var no = func() *bool { b := false; return &b }()
+
 // orgA registers organisation A with branch A, and returns it.
 func (e *env) orgA(t *testing.T) *reconi.Organization {
 	t.Helper()

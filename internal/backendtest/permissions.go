@@ -11,12 +11,12 @@ import (
 // defaultServices is the default catalogue as Services lists it: by
 // provider, then name.
 var defaultServices = []reconi.Service{
-	{ID: svcBelastingdienst, Provider: "Belastingdienst", Name: "Mijn Belastingdienst Zakelijk", Level: reconi.EH3},
-	{ID: svcDouane, Provider: "Douane", Name: "EU Trader Portals", Level: reconi.EH3},
-	{ID: svcKadaster, Provider: "Kadaster", Name: "Kadaster services for administrators", Level: reconi.EH3},
-	{ID: svcRVO, Provider: "RVO", Name: "Mijn RVO", Level: reconi.EH2Plus},
-	{ID: svcUWVGegevens, Provider: "UWV", Name: "Mijn Gegevensdiensten", Level: reconi.EH4},
-	{ID: svcUWVWerkgevers, Provider: "UWV", Name: "Werkgeversportaal", Level: reconi.EH3},
+	{ID: svcBelastingdienst, UUID: "c854ef3c-a92b-5744-8665-50481b91c566", Provider: "Belastingdienst", Name: "Mijn Belastingdienst Zakelijk", Level: reconi.EH3, AcceptsBranchUsers: no},
+	{ID: svcDouane, UUID: "d70474d0-9726-5a2e-9a1c-91d0fbede618", Provider: "Douane", Name: "EU Trader Portals", Level: reconi.EH3, AcceptsBranchUsers: yes},
+	{ID: svcKadaster, UUID: "26ea7b0e-e7a2-5713-96ca-0c4912f3793b", Provider: "Kadaster", Name: "Kadaster services for administrators", Level: reconi.EH3, AcceptsBranchUsers: yes},
+	{ID: svcRVO, UUID: "fcff33b9-3892-5b34-95b2-3433958720bc", Provider: "RVO", Name: "Mijn RVO", Level: reconi.EH2Plus, AcceptsBranchUsers: yes},
+	{ID: svcUWVGegevens, UUID: "07567543-2a51-5eaf-a761-a13256c48885", Provider: "UWV", Name: "Mijn Gegevensdiensten", Level: reconi.EH4, AcceptsBranchUsers: no},
+	{ID: svcUWVWerkgevers, UUID: "4a513a16-4f9b-5a09-ae97-10494203eeb2", Provider: "UWV", Name: "Werkgeversportaal", Level: reconi.EH3, AcceptsBranchUsers: no},
 }
 
 func (e *env) services(t *testing.T, f reconi.ServiceFilter) []reconi.ServiceID {
@@ -37,7 +37,7 @@ var _ = register("Services", func(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eqSlice(t, "default catalogue", all, defaultServices)
+	eqServices(t, "default catalogue", all, defaultServices)
 
 	for _, tc := range []struct {
 		f    reconi.ServiceFilter
@@ -182,12 +182,15 @@ var _ = register("SetPermissionsOnABranch", func(t *testing.T, e *env) {
 	e.orgA(t)
 	a := e.draft(t, kvkA, "EH3", branchA)
 
-	for _, in := range []reconi.PermissionsInput{
-		{Direct: true, Providers: []string{"Belastingdienst"}, ValidityYears: 1},
-		{Direct: true, Providers: []string{"RVO", "uwv"}, ValidityYears: 1},
+	for _, tc := range []struct {
+		in       reconi.PermissionsInput
+		provider string
+	}{
+		{reconi.PermissionsInput{Direct: true, Providers: []string{"Belastingdienst"}, ValidityYears: 1}, "Belastingdienst"},
+		{reconi.PermissionsInput{Direct: true, Providers: []string{"RVO", "uwv"}, ValidityYears: 1}, "UWV"},
 	} {
-		_, err := e.b.SetPermissions(e.ctx, a.ID, in)
-		wantErr(t, err, reconi.KindInvalid, "provider", "does not accept users bound to a branch", branchA)
+		_, err := e.b.SetPermissions(e.ctx, a.ID, tc.in)
+		wantErr(t, err, reconi.KindInvalid, "provider", "none of "+tc.provider+"'s services", "accepts users bound to a branch", branchA)
 	}
 	_, err := e.b.SetPermissions(e.ctx, a.ID, reconi.PermissionsInput{Direct: true, Services: []string{svcUWVWerkgevers}, ValidityYears: 1})
 	wantErr(t, err, reconi.KindInvalid, "service", "UWV", "Werkgeversportaal", "branch", branchA)
@@ -209,5 +212,89 @@ var _ = register("SetPermissionsOnABranch", func(t *testing.T, e *env) {
 	}
 	if !found {
 		t.Errorf("warnings = %q, want the branch warning naming Belastingdienst and UWV", got.Warnings)
+	}
+})
+
+var _ = register("SetPermissionsRefusesUnusableProviders", func(t *testing.T, e *env) {
+	e.orgA(t)
+	eh2plus := e.draft(t, kvkA, "EH2+", "")
+	// None of these providers' services can be used with an EH2+ means: a
+	// permission for all of them would be paid for and never used.
+	for _, tc := range []struct{ provider, lowest string }{
+		{"Belastingdienst", "EH3"}, {"uwv", "EH3"}, {"Kadaster", "EH3"},
+	} {
+		_, err := e.b.SetPermissions(e.ctx, eh2plus.ID, reconi.PermissionsInput{Direct: true, Providers: []string{"RVO", tc.provider}, ValidityYears: 1})
+		wantErr(t, err, reconi.KindInvalid, "provider", "none of", "an EH2+ means", "the lowest level they need is "+tc.lowest)
+	}
+	if a := e.app(t, eh2plus.ID); a.Permissions != nil {
+		t.Errorf("a refused permission was stored: %+v", a.Permissions)
+	}
+	got := e.setPermissions(t, eh2plus.ID, reconi.PermissionsInput{Direct: true, Providers: []string{"RVO"}, ValidityYears: 1})
+	eqSlice(t, "providers", got.Permissions.Providers, []string{"RVO"})
+
+	// At EH3 UWV is fine: Werkgeversportaal needs EH3, and the advice says
+	// Mijn Gegevensdiensten (EH4) cannot be used.
+	eh3 := e.draft(t, kvkA, "EH3", "")
+	got = e.setPermissions(t, eh3.ID, reconi.PermissionsInput{Direct: true, Providers: []string{"UWV"}, ValidityYears: 1})
+	if len(got.Warnings) != 1 || !contains(got.Warnings[0], "Mijn Gegevensdiensten") || !contains(got.Warnings[0], "EH4") {
+		t.Errorf("warnings = %q, want one about Mijn Gegevensdiensten needing EH4", got.Warnings)
+	}
+
+	// A provider the catalogue has no services of yet is refused too.
+	c := defaultCatalogue()
+	c.Providers = append(c.Providers, reconi.Provider{Name: "Gemeente Utrecht", OIN: "00000001002220647000", AcceptsBranchUsers: true})
+	if err := e.b.LoadCatalogue(e.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.b.SetPermissions(e.ctx, eh3.ID, reconi.PermissionsInput{Direct: true, Providers: []string{"Gemeente Utrecht"}, ValidityYears: 1})
+	wantErr(t, err, reconi.KindInvalid, "provider", "Gemeente Utrecht", "no services")
+
+	// The check is made again on submit: a catalogue that raised RVO's
+	// only service to EH3 since step 9 stops the EH2+ draft.
+	e.addUser(t, eh2plus.ID, user(1, true))
+	c = defaultCatalogue()
+	for i := range c.Services {
+		if c.Services[i].ID == svcRVO {
+			c.Services[i].Level = reconi.EH3
+		}
+	}
+	if err := e.b.LoadCatalogue(e.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.b.Submit(e.ctx, eh2plus.ID, reconi.Submission{AgreeTerms: true, TermsVersion: e.terms(t)})
+	wantErr(t, err, reconi.KindInvalid, "provider", "RVO", "EH2+", "EH3")
+	if err := e.b.LoadCatalogue(e.ctx, defaultCatalogue()); err != nil {
+		t.Fatal(err)
+	}
+})
+
+var _ = register("MeansPermissionsAreRegisteredAgainstServiceUUIDs", func(t *testing.T, e *env) {
+	e.orgA(t)
+	e.issue(t, kvkA, 1, 1, reconi.PermissionsInput{Direct: true, Services: []string{svcRVO, svcKadaster}, ValidityYears: 1})
+	ms := e.listMeans(t, reconi.MeansFilter{KVK: kvkA})
+	if len(ms) != 1 || len(ms[0].Permissions) != 2 {
+		t.Fatalf("means %+v, want one with two permissions", ms)
+	}
+	eq(t, "first service", ms[0].Permissions[0].Service, reconi.ServiceID(svcRVO))
+	eq(t, "first service uuid", ms[0].Permissions[0].ServiceUUID, defaultServices[3].UUID)
+	eq(t, "second service uuid", ms[0].Permissions[1].ServiceUUID, defaultServices[2].UUID)
+
+	// The operator renumbers RVO's service but keeps its ServiceUUID: the
+	// permission follows the UUID and reads the new ServiceID.
+	c := defaultCatalogue()
+	for i := range c.Services {
+		if c.Services[i].ID == svcRVO {
+			c.Services[i].ID = "urn:etoegang:DV:00000001000000000005:services:7"
+			c.Services[i].UUID = defaultServices[3].UUID
+		}
+	}
+	if err := e.b.LoadCatalogue(e.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	ms = e.listMeans(t, reconi.MeansFilter{KVK: kvkA})
+	eq(t, "renumbered service", ms[0].Permissions[0].Service, reconi.ServiceID("urn:etoegang:DV:00000001000000000005:services:7"))
+	eq(t, "its uuid", ms[0].Permissions[0].ServiceUUID, defaultServices[3].UUID)
+	if err := e.b.LoadCatalogue(e.ctx, defaultCatalogue()); err != nil {
+		t.Fatal(err)
 	}
 })

@@ -68,14 +68,15 @@ var _ = register("QuoteFromDefaultPrices", func(t *testing.T, e *env) {
 	wantQuote(t, "EH3 1y, 3 users", got.Quote, 19000, 3990, 22990,
 		line{"means", 3, 4500}, line{"permission", 3, 1500}, line{"identification", 1, 1000})
 
-	// EH2+, 1 year, two providers (2 permissions each), 3 employed users:
-	// means 3 x 20.00, permissions 6 x 10.00 = 120.00; VAT 25.20.
+	// EH2+, 1 year, one provider (a permission each; Kadaster, whose
+	// services need EH3, is refused at EH2+), 3 employed users: means
+	// 3 x 20.00, permissions 3 x 10.00 = 90.00; VAT 18.90.
 	b := e.draft(t, kvkA, "EH2+", "")
 	for i := 10; i < 13; i++ {
 		e.addUser(t, b.ID, user(i, true))
 	}
-	got = e.setPermissions(t, b.ID, reconi.PermissionsInput{Direct: true, Providers: []string{"RVO", "Kadaster"}, ValidityYears: 1})
-	wantQuote(t, "EH2+ 1y", got.Quote, 12000, 2520, 14520, line{"means", 3, 2000}, line{"permission", 6, 1000})
+	got = e.setPermissions(t, b.ID, reconi.PermissionsInput{Direct: true, Providers: []string{"RVO"}, ValidityYears: 1})
+	wantQuote(t, "EH2+ 1y", got.Quote, 9000, 1890, 10890, line{"means", 3, 2000}, line{"permission", 3, 1000})
 
 	// EH2, 5 years, no permissions, 1 user not employed: means 70.00,
 	// identification 10.00 = 80.00; VAT 16.80.

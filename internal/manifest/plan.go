@@ -137,6 +137,10 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions
 	if m.Branch != "" && !org.HasBranch(m.Branch) {
 		return nil, reconi.Invalid("branch", "%s is not a branch of %s (%s)", m.Branch, org.Name, org.KVK)
 	}
+	uuids, err := checkPermissions(ctx, b, m)
+	if err != nil {
+		return nil, err
+	}
 	byID := map[int64]reconi.ApplicationSummary{}
 	if err := reconi.EachApplicationPage(ctx, b, reconi.ApplicationFilter{KVK: string(m.Organization), Limit: reconi.MaxPageSize},
 		func(apps []reconi.ApplicationSummary) error {
@@ -151,6 +155,7 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions
 		Branch: m.Branch, Permissions: m.Scope(), ValidityYears: m.Permissions.ValidityYears,
 		MaxPriceCents: m.MaxPriceCents, NotifyEmail: m.NotifyEmail, Users: make([]UserPlan, 0, len(m.Users)),
 		Prune: opt.Prune, PruneLimit: opt.PruneLimit}
+	p.Permissions.ServiceUUIDs = uuids
 	if p.PruneLimit == 0 {
 		p.PruneLimit = DefaultPruneLimit
 	}

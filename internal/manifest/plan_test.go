@@ -210,3 +210,59 @@ func TestComputeRefusals(t *testing.T) {
 		t.Errorf("at max_price: %v", err)
 	}
 }
+
+// Permissions that step 9 would refuse are refused before anything is
+// planned, each named by its place in the manifest.
+func TestComputeRefusesUnusablePermissions(t *testing.T) {
+	ctx, b := backend(t)
+	base := manifest.Manifest{File: "m.yaml", Organization: "69599084", Level: reconi.EH2Plus,
+		Users: []manifest.User{user(jan, "m.yaml:1")}}
+	for _, tc := range []struct {
+		name   string
+		level  reconi.Level
+		branch reconi.BranchNumber
+		perms  reconi.PermissionsInput
+		want   []string
+	}{
+		{"provider above the level", reconi.EH2Plus, "", reconi.PermissionsInput{Direct: true, Providers: []string{"RVO", "Belastingdienst"}},
+			[]string{"m.yaml: permissions.providers[1]: none of Belastingdienst's services can be used with an EH2+ means: the lowest level they need is EH3"}},
+		{"unknown provider", reconi.EH3, "", reconi.PermissionsInput{Direct: true, Providers: []string{"Gemeente Utrecht"}},
+			[]string{"permissions.providers[0]", `"Gemeente Utrecht" is not a provider`, "Belastingdienst, Douane"}},
+		{"provider refusing branch users", reconi.EH3, "000037178598", reconi.PermissionsInput{Direct: true, Providers: []string{"Douane", "uwv"}},
+			[]string{"permissions.providers[1]", "none of UWV's services", "branch 000037178598"}},
+		{"service above the level", reconi.EH2Plus, "", reconi.PermissionsInput{Direct: true,
+			Services: []string{"urn:etoegang:DV:00000001000000000005:services:1", "urn:etoegang:DV:00000001000000000004:services:1"}},
+			[]string{"permissions.services[1]", "Kadaster services for administrators", "requires EH3"}},
+		{"service refusing branch users", reconi.EH3, "000037178598", reconi.PermissionsInput{Direct: true,
+			Services: []string{"urn:etoegang:DV:00000001000000000001:services:1"}},
+			[]string{"permissions.services[0]", "Mijn Belastingdienst Zakelijk", "does not accept users bound to a branch"}},
+		{"unknown service", reconi.EH3, "", reconi.PermissionsInput{Direct: true, Services: []string{"urn:etoegang:DV:00000001000000000005:services:9"}},
+			[]string{"permissions.services[0]", "services:9 is not in the service catalogue"}},
+	} {
+		m := base
+		m.Level, m.Branch, m.Permissions = tc.level, tc.branch, tc.perms
+		m.Permissions.ValidityYears = 1
+		_, err := manifest.Compute(ctx, b, &m, manifest.PlanOptions{})
+		var me *manifest.Error
+		if reconi.ErrorKind(err) != reconi.KindInvalid || !errors.As(err, &me) {
+			t.Errorf("%s: error %v, want an invalid manifest", tc.name, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not contain %q", tc.name, err, w)
+			}
+		}
+	}
+
+	// What step 9 accepts is planned, with the services' UUIDs.
+	m := base
+	m.Permissions = reconi.PermissionsInput{Direct: true, Services: []string{"urn:etoegang:DV:00000001000000000005:services:1"}, ValidityYears: 1}
+	p, err := manifest.Compute(ctx, b, &m, manifest.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Permissions.ServiceUUIDs; len(got) != 1 || got[0] != "fcff33b9-3892-5b34-95b2-3433958720bc" {
+		t.Errorf("service uuids %v", got)
+	}
+}

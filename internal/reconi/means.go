@@ -65,10 +65,13 @@ func (m *Means) StateAt(now time.Time) MeansState {
 // MeansPermission is one permission of an issued means, with its own end
 // date: a permission granted later can end on another day than the means.
 type MeansPermission struct {
-	Scope     PermissionScope `json:"scope"`
-	Provider  string          `json:"provider,omitempty"`
-	Service   ServiceID       `json:"service,omitempty"`
-	ExpiresAt time.Time       `json:"expires_at"`
+	Scope    PermissionScope `json:"scope"`
+	Provider string          `json:"provider,omitempty"`
+	Service  ServiceID       `json:"service,omitempty"`
+	// ServiceUUID is what a service permission is registered against;
+	// Service is the ServiceID the catalogue gives it now.
+	ServiceUUID ServiceUUID `json:"service_uuid,omitempty"`
+	ExpiresAt   time.Time   `json:"expires_at"`
 }
 
 // String names the permission in words.
@@ -97,8 +100,12 @@ func MeansPermissions(p *Permissions, expires time.Time) []MeansPermission {
 			out = append(out, MeansPermission{Scope: ScopeProviders, Provider: name, ExpiresAt: expires})
 		}
 	case ScopeServices:
-		for _, id := range p.Services {
-			out = append(out, MeansPermission{Scope: ScopeServices, Service: id, ExpiresAt: expires})
+		for i, id := range p.Services {
+			mp := MeansPermission{Scope: ScopeServices, Service: id, ExpiresAt: expires}
+			if i < len(p.ServiceUUIDs) {
+				mp.ServiceUUID = p.ServiceUUIDs[i]
+			}
+			out = append(out, mp)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package reconi
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -24,6 +25,9 @@ type Permissions struct {
 	Scope     PermissionScope `json:"scope"`
 	Providers []string        `json:"providers,omitempty"`
 	Services  []ServiceID     `json:"services,omitempty"`
+	// ServiceUUIDs are the ServiceUUIDs of Services, in the same order:
+	// what the permissions are registered against.
+	ServiceUUIDs []ServiceUUID `json:"service_uuids,omitempty"`
 }
 
 // Count is the number of permissions each user gets, the unit of pricing.
@@ -70,4 +74,68 @@ type PermissionsInput struct {
 	Providers     []string `json:"providers,omitempty"`
 	Services      []string `json:"services,omitempty"`
 	ValidityYears int      `json:"validity_years"`
+}
+
+// CheckService refuses a permission for svc that a means at level cannot
+// use, or that a user bound to a branch cannot when branch is set; the
+// error names field.
+func CheckService(field string, svc Service, level Level, branch BranchNumber) error {
+	if !level.Satisfies(svc.Level) {
+		return Invalid(field, "%s %s (%s) requires %s, above this draft's level %s",
+			svc.Provider, svc.Name, svc.ID, svc.Level, level)
+	}
+	if branch != "" && !svc.AcceptsBranch() {
+		return Invalid(field, "%s %s (%s) does not accept users bound to a branch, and this draft is restricted to branch %s",
+			svc.Provider, svc.Name, svc.ID, branch)
+	}
+	return nil
+}
+
+// CheckProvider refuses a permission for all services of provider that
+// none of its services in svcs (the whole catalogue) makes usable: none at
+// or below level, or, when branch is set, none that accepts users bound to a
+// branch. It returns advice about the provider's services the means cannot
+// use; the error names field.
+func CheckProvider(field, provider string, svcs []Service, level Level, branch BranchNumber) ([]string, error) {
+	var own []Service
+	for _, svc := range svcs {
+		if strings.EqualFold(svc.Provider, provider) {
+			own = append(own, svc)
+		}
+	}
+	if len(own) == 0 {
+		return nil, Invalid(field, "%s has no services in the catalogue yet, so a permission for all its services cannot be used", provider)
+	}
+	var lowest Level
+	atLevel, branchOK := 0, 0
+	for _, svc := range own {
+		if lowest == "" || svc.Level.Rank() < lowest.Rank() {
+			lowest = svc.Level
+		}
+		if level.Satisfies(svc.Level) {
+			atLevel++
+			if svc.AcceptsBranch() {
+				branchOK++
+			}
+		}
+	}
+	if atLevel == 0 {
+		return nil, Invalid(field, "none of %s's services can be used with an %s means: the lowest level they need is %s",
+			provider, level, lowest)
+	}
+	if branch != "" && branchOK == 0 {
+		return nil, Invalid(field, "none of %s's services an %s means can use accepts users bound to a branch, and this draft is restricted to branch %s",
+			provider, level, branch)
+	}
+	var advice []string
+	for _, svc := range own {
+		switch {
+		case !level.Satisfies(svc.Level):
+			advice = append(advice, fmt.Sprintf("%s %s requires %s: an %s means cannot be used there", svc.Provider, svc.Name, svc.Level, level))
+		case branch != "" && !svc.AcceptsBranch():
+			advice = append(advice, fmt.Sprintf("%s %s does not accept users bound to a branch: restricted to branch %s, the users cannot log in there",
+				svc.Provider, svc.Name, branch))
+		}
+	}
+	return advice, nil
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/reconi/reconi/internal/reconi"
@@ -11,10 +12,12 @@ import (
 
 // BranchWarning is printed whenever a branch restriction is chosen.
 func branchWarning(cat *reconi.Catalogue) string {
+	// Branch acceptance is per service: name the providers with a service
+	// that refuses branch-bound users.
 	var refusing []string
-	for _, p := range cat.Providers {
-		if !p.AcceptsBranchUsers {
-			refusing = append(refusing, p.Name)
+	for _, svc := range cat.Services {
+		if !svc.AcceptsBranch() && !slices.Contains(refusing, svc.Provider) {
+			refusing = append(refusing, svc.Provider)
 		}
 	}
 	w := "restricting users to a branch is not advised: users bound to a branch number cannot log in at some providers"
@@ -319,9 +322,12 @@ func (s *Service) checkDraft(tx store.Tx, a *reconi.Application, maxPrice *int64
 	for _, id := range a.Permissions.Services {
 		check.Services = append(check.Services, string(id))
 	}
-	if _, _, err := resolvePermissions(check, a, cat); err != nil {
+	p, _, err := resolvePermissions(check, a, cat)
+	if err != nil {
 		return err
 	}
+	// A draft from before services had UUIDs gets them here.
+	a.Permissions.ServiceUUIDs = p.ServiceUUIDs
 	if a.Quote, err = s.draftQuote(tx, a); err != nil {
 		return err
 	}

@@ -89,6 +89,9 @@ func ParseCatalogue(b []byte) (*reconi.Catalogue, error) {
 	return &c, validateCatalogue(&c)
 }
 
+// validateCatalogue checks c and fills in what its services leave out: the
+// ServiceUUID derived from the ServiceID, and branch acceptance from the
+// provider.
 func validateCatalogue(c *reconi.Catalogue) error {
 	var rows []reconi.RowError
 	bad := func(field, format string, args ...any) {
@@ -114,7 +117,9 @@ func validateCatalogue(c *reconi.Catalogue) error {
 		oins[p.OIN] = true
 	}
 	ids := map[reconi.ServiceID]bool{}
-	for i, svc := range c.Services {
+	uuids := map[reconi.ServiceUUID]reconi.ServiceID{}
+	for i := range c.Services {
+		svc := &c.Services[i]
 		f := fmt.Sprintf("services[%d]", i)
 		if _, err := reconi.ParseServiceID(string(svc.ID)); err != nil {
 			bad(f+".id", "%q is not a ServiceID: want urn:etoegang:DV:<OIN>:services:<index ≥ 1>", reconi.Excerpt(string(svc.ID)))
@@ -133,6 +138,26 @@ func validateCatalogue(c *reconi.Catalogue) error {
 		}
 		if _, err := reconi.ParseLevel(string(svc.Level)); err != nil {
 			bad(f+".level", "%q is not a level: want EH2, EH2+, EH3 or EH4", reconi.Excerpt(string(svc.Level)))
+		}
+		if svc.UUID == "" {
+			svc.UUID = reconi.DeriveServiceUUID(svc.ID)
+		} else if u, err := reconi.ParseServiceUUID(string(svc.UUID)); err != nil {
+			bad(f+".service_uuid", "%q is not a UUID: want 36 characters such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301, or leave it out", reconi.Excerpt(string(svc.UUID)))
+		} else {
+			svc.UUID = u
+		}
+		if other, dup := uuids[svc.UUID]; dup && svc.UUID != "" {
+			bad(f+".service_uuid", "%s is already the ServiceUUID of %s", svc.UUID, other)
+		}
+		uuids[svc.UUID] = svc.ID
+		if svc.AcceptsBranchUsers == nil {
+			// The provider's value is the default of its services.
+			for _, p := range c.Providers {
+				if strings.EqualFold(p.Name, svc.Provider) {
+					accepts := p.AcceptsBranchUsers
+					svc.AcceptsBranchUsers = &accepts
+				}
+			}
 		}
 	}
 	if len(rows) > 0 {

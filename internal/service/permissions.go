@@ -90,7 +90,7 @@ func resolvePermissions(in reconi.PermissionsInput, a *reconi.Application, cat *
 		p.Providers, warnings, err = resolveProviders(in.Providers, a, cat)
 	default:
 		p.Scope = reconi.ScopeServices
-		p.Services, err = resolveServices(in.Services, a, cat)
+		p.Services, p.ServiceUUIDs, err = resolveServices(in.Services, a, cat)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -113,6 +113,9 @@ func levelWarnings(a *reconi.Application, svcs []reconi.Service) []string {
 
 // resolveProviders checks the providers named for draft a and returns them
 // as the catalogue spells them, once each, with advice about their services.
+// A provider none of whose services a user of the draft could use (above
+// its level, or refusing branch-bound users on a draft restricted to a
+// branch) is refused, as such a single service is.
 func resolveProviders(names []string, a *reconi.Application, cat *reconi.Catalogue) ([]string, []string, error) {
 	var out, warnings []string
 	for _, name := range names {
@@ -120,49 +123,42 @@ func resolveProviders(names []string, a *reconi.Application, cat *reconi.Catalog
 		if err != nil {
 			return nil, nil, err
 		}
-		if a.Branch != "" && !prov.AcceptsBranchUsers {
-			return nil, nil, reconi.Invalid("provider", "%s does not accept users bound to a branch, and this draft is restricted to branch %s",
-				prov.Name, a.Branch)
+		if slices.Contains(out, prov.Name) {
+			continue
 		}
-		if !slices.Contains(out, prov.Name) {
-			out = append(out, prov.Name)
-			var svcs []reconi.Service
-			for _, svc := range cat.Services {
-				if svc.Provider == prov.Name {
-					svcs = append(svcs, svc)
-				}
-			}
-			warnings = append(warnings, levelWarnings(a, svcs)...)
+		advice, err := reconi.CheckProvider("provider", prov.Name, cat.Services, a.Level, a.Branch)
+		if err != nil {
+			return nil, nil, err
 		}
+		out = append(out, prov.Name)
+		warnings = append(warnings, advice...)
 	}
 	return out, warnings, nil
 }
 
 // resolveServices checks the service IDs named for draft a against the
-// catalogue, its level and its branch, and returns them once each.
-func resolveServices(raws []string, a *reconi.Application, cat *reconi.Catalogue) ([]reconi.ServiceID, error) {
+// catalogue, its level and its branch, and returns them once each, with
+// their ServiceUUIDs in the same order.
+func resolveServices(raws []string, a *reconi.Application, cat *reconi.Catalogue) ([]reconi.ServiceID, []reconi.ServiceUUID, error) {
 	var out []reconi.ServiceID
+	var uuids []reconi.ServiceUUID
 	for _, raw := range raws {
 		id, err := reconi.ParseServiceID(strings.TrimSpace(raw))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		i := slices.IndexFunc(cat.Services, func(svc reconi.Service) bool { return svc.ID == id })
 		if i < 0 {
-			return nil, reconi.Invalid("service", "%s is not in the service catalogue", id)
+			return nil, nil, reconi.Invalid("service", "%s is not in the service catalogue", id)
 		}
 		svc := cat.Services[i]
-		if !a.Level.Satisfies(svc.Level) {
-			return nil, reconi.Invalid("service", "%s %s (%s) requires %s, above this draft's level %s",
-				svc.Provider, svc.Name, svc.ID, svc.Level, a.Level)
-		}
-		if prov, _ := findProvider(cat, svc.Provider); a.Branch != "" && prov != nil && !prov.AcceptsBranchUsers {
-			return nil, reconi.Invalid("service", "%s %s: %s does not accept users bound to a branch, and this draft is restricted to branch %s",
-				svc.Provider, svc.Name, svc.Provider, a.Branch)
+		if err := reconi.CheckService("service", svc, a.Level, a.Branch); err != nil {
+			return nil, nil, err
 		}
 		if !slices.Contains(out, id) {
 			out = append(out, id)
+			uuids = append(uuids, svc.UUID)
 		}
 	}
-	return out, nil
+	return out, uuids, nil
 }

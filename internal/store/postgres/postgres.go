@@ -82,6 +82,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}
+	if err := sqldb.FillServiceUUIDs(ctx, db); err != nil {
+		return fmt.Errorf("migrating: filling in ServiceUUIDs: %w", err)
+	}
 	return nil
 }
 

@@ -19,8 +19,12 @@ func (t *Tx) InsertMeans(m *reconi.Means) error {
 		return t.conflict(err)
 	}
 	for _, p := range m.Permissions {
-		if _, err := t.tx.Exec(`INSERT INTO means_permissions (means_id, scope, provider, service, expires_at)
-			VALUES ($1, $2, $3, $4, $5)`, m.ID, p.Scope, p.Provider, p.Service, micro(p.ExpiresAt)); err != nil {
+		// A draft priced before services had UUIDs names its services by
+		// ServiceID only: the catalogue's ServiceUUID of that ServiceID is
+		// what the permission is registered against.
+		if _, err := t.tx.Exec(`INSERT INTO means_permissions (means_id, scope, provider, service, service_uuid, expires_at)
+			VALUES ($1, $2, $3, $4, COALESCE(NULLIF($5, ''), (SELECT s.uuid FROM services s WHERE s.id = $4 AND $4 <> ''), ''), $6)`,
+			m.ID, p.Scope, p.Provider, p.Service, p.ServiceUUID, micro(p.ExpiresAt)); err != nil {
 			return err
 		}
 	}
@@ -118,8 +122,12 @@ func (t *Tx) meansPermissions(ms []reconi.Means) error {
 		in[i] = fmt.Sprintf("$%d", i+1)
 		args[i] = m.ID
 	}
-	rows, err := t.tx.Query(`SELECT means_id, scope, provider, service, expires_at FROM means_permissions
-		WHERE means_id IN (`+strings.Join(in, ", ")+`) ORDER BY means_id, id`, args...)
+	// A service permission is registered against the ServiceUUID: it names
+	// the service by the ServiceID the catalogue gives that UUID now, and by
+	// the one it was granted under when the service left the catalogue.
+	rows, err := t.tx.Query(`SELECT mp.means_id, mp.scope, mp.provider, COALESCE(s.id, mp.service), mp.service_uuid, mp.expires_at
+		FROM means_permissions mp LEFT JOIN services s ON s.uuid = mp.service_uuid AND mp.service_uuid <> ''
+		WHERE mp.means_id IN (`+strings.Join(in, ", ")+`) ORDER BY mp.means_id, mp.id`, args...)
 	if err != nil {
 		return err
 	}
@@ -127,7 +135,7 @@ func (t *Tx) meansPermissions(ms []reconi.Means) error {
 	for rows.Next() {
 		var id, expires int64
 		var p reconi.MeansPermission
-		if err := rows.Scan(&id, &p.Scope, &p.Provider, &p.Service, &expires); err != nil {
+		if err := rows.Scan(&id, &p.Scope, &p.Provider, &p.Service, &p.ServiceUUID, &expires); err != nil {
 			return err
 		}
 		p.ExpiresAt = fromMicro(expires)

@@ -250,6 +250,9 @@ func migrate(ctx context.Context, path string) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrating %s: %w", path, err)
 	}
+	if err := sqldb.FillServiceUUIDs(ctx, db); err != nil {
+		return fmt.Errorf("migrating %s: filling in ServiceUUIDs: %w", path, err)
+	}
 	return nil
 }
 
