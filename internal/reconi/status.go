@@ -31,8 +31,12 @@ type ApplicationFilter struct {
 	State string `json:"state,omitempty"`
 	Email string `json:"email,omitempty"`
 	// Open leaves out completed applications.
-	Open   bool   `json:"open,omitempty"`
-	Cursor string `json:"cursor,omitempty"`
+	Open bool `json:"open,omitempty"`
+	// NoDrafts leaves out drafts.
+	NoDrafts bool `json:"no_drafts,omitempty"`
+	// IdempotencyKey keeps the application submitted with this key.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	Cursor         string `json:"cursor,omitempty"`
 	// Limit caps the page; 0 is the default page size.
 	Limit int `json:"limit,omitempty"`
 }

@@ -242,7 +242,7 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 	}
 	err = s.update(ctx, func(tx store.Tx) error {
 		if in.IdempotencyKey != "" {
-			done, err := s.submittedWithKey(ctx, tx, appID, in.IdempotencyKey)
+			done, err := s.submittedWithKey(ctx, tx, appID, in)
 			if err != nil || done {
 				return err
 			}
@@ -254,6 +254,7 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 		if err := s.checkDraft(tx, a, in.MaxPriceCents); err != nil {
 			return err
 		}
+		a.IdempotencyFingerprint = in.Fingerprint
 		return s.submit(ctx, tx, a, in.IdempotencyKey, notify)
 	})
 	if err != nil {
@@ -275,6 +276,9 @@ func (s *Service) checkSubmission(in reconi.Submission) (notify string, err erro
 	if len(in.IdempotencyKey) > 200 {
 		return "", reconi.Invalid("idempotency_key", "is longer than 200 characters")
 	}
+	if len(in.Fingerprint) > 200 {
+		return "", reconi.Invalid("fingerprint", "is longer than 200 characters")
+	}
 	if in.NotifyEmail != "" {
 		return reconi.ParseNotifyEmail(in.NotifyEmail)
 	}
@@ -282,8 +286,11 @@ func (s *Service) checkSubmission(in reconi.Submission) (notify string, err erro
 }
 
 // submittedWithKey reports whether application appID was submitted before
-// with key, so that the repeat is answered as then.
-func (s *Service) submittedWithKey(ctx context.Context, tx store.Tx, appID int64, key string) (bool, error) {
+// with in's key, so that the repeat is answered as then. The key used for
+// another request is a conflict: for another application of the
+// organisation, or with another fingerprint.
+func (s *Service) submittedWithKey(ctx context.Context, tx store.Tx, appID int64, in reconi.Submission) (bool, error) {
+	key := in.IdempotencyKey
 	// Take the draft's lock before looking at the key: two submits
 	// with one key on two replicas then see each other's result.
 	if err := tx.LockApplication(appID); err != nil {
@@ -296,7 +303,27 @@ func (s *Service) submittedWithKey(ctx context.Context, tx store.Tx, appID int64
 	if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
 		return false, err
 	}
-	return a.State != reconi.AppDraft && a.IdempotencyKey == key, nil
+	if a.State != reconi.AppDraft && a.IdempotencyKey == key {
+		if in.Fingerprint != "" && a.IdempotencyFingerprint != in.Fingerprint {
+			return false, keyUsed(key, a.ID)
+		}
+		return true, nil
+	}
+	other, err := tx.Applications(store.ApplicationFilter{KVK: a.Organization.KVK, SubmitKey: key, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(other) > 0 && other[0].ID != appID {
+		return false, keyUsed(key, other[0].ID)
+	}
+	return false, nil
+}
+
+// keyUsed is the conflict of an idempotency key used before for another
+// request, which submitted application id.
+func keyUsed(key string, id int64) error {
+	return reconi.Errorf(reconi.KindConflict, "idempotency key %q was used for another request (application %d): nothing was submitted; use a new key for a new request",
+		reconi.Excerpt(key), id)
 }
 
 // checkDraft checks that draft a can be submitted now, and prices it: a

@@ -12,12 +12,13 @@ import (
 // Applications lists "Applications in progress". State may name an
 // application state (draft, submitted, completed) or a user state (invited,
 // issued, ...), which keeps applications with at least one user in it.
-// Open leaves out completed applications.
+// Open leaves out completed applications, NoDrafts drafts.
 func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) (*reconi.ApplicationPage, error) {
 	if err := reconi.CheckTexts("", f); err != nil {
 		return nil, err
 	}
-	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email), Open: f.Open}
+	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email), Open: f.Open, NoDrafts: f.NoDrafts,
+		SubmitKey: f.IdempotencyKey}
 	var err error
 	if sf.AfterID, err = reconi.ParseIDCursor(f.Cursor); err != nil {
 		return nil, err

@@ -253,7 +253,11 @@ type ApplicationFilter struct {
 	// Open leaves out completed applications (State is then not
 	// AppCompleted).
 	Open bool
-	Orgs []reconi.KVK
+	// NoDrafts leaves out drafts.
+	NoDrafts bool
+	// SubmitKey keeps the application submitted with this idempotency key.
+	SubmitKey string
+	Orgs      []reconi.KVK
 	// AfterID and Limit (0: all) page the list.
 	AfterID int64
 	Limit   int

@@ -95,6 +95,12 @@ func applicationWhere(f store.ApplicationFilter) (string, []any) {
 	if f.Open {
 		where = append(where, "NOT "+completed)
 	}
+	if f.NoDrafts {
+		where = append(where, "a.state <> 'draft'")
+	}
+	if f.SubmitKey != "" {
+		where = append(where, "a.submit_key = "+arg(f.SubmitKey))
+	}
 	if f.UserState != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM users u WHERE u.application_id = a.id AND u.state = "+arg(f.UserState)+")")
 	}
