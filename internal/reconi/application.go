@@ -14,6 +14,9 @@ const (
 	// end state (issued, rejected, expired, cancelled). It is worked out
 	// when read, from the users' states, and never stored.
 	AppCompleted AppState = "completed"
+	// AppDiscarded is a draft the manager discarded: its users are gone,
+	// its history stays.
+	AppDiscarded AppState = "discarded"
 )
 
 // Ended reports whether a request in state s reached an end state: issued,

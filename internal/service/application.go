@@ -210,11 +210,69 @@ func (s *Service) unlockedDraft(ctx context.Context, tx store.Tx, id int64) (*re
 	if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
 		return nil, err
 	}
+	if a.State == reconi.AppDiscarded {
+		return nil, reconi.Errorf(reconi.KindConflict, "draft %d was discarded and can no longer be changed", id)
+	}
 	if a.State != reconi.AppDraft {
 		return nil, reconi.Errorf(reconi.KindConflict, "application %d was submitted on %s and can no longer be changed",
 			id, a.SubmittedAt.Format("2006-01-02 15:04 MST"))
 	}
 	return a, nil
+}
+
+// DiscardDraft deletes the users of draft appID and marks it discarded, all
+// or none; the history keeps who discarded it, when and why. Anything but
+// a draft is a conflict that names its state.
+func (s *Service) DiscardDraft(ctx context.Context, appID int64, reason string) (*reconi.Application, error) {
+	reason = strings.TrimSpace(reason)
+	if err := reconi.CheckText("reason", reason); err != nil {
+		return nil, err
+	}
+	if len(reason) > 500 {
+		return nil, reconi.Invalid("reason", "is longer than 500 characters")
+	}
+	if reason == "" {
+		reason = "discarded by the authorization manager"
+	}
+	err := s.update(ctx, func(tx store.Tx) error {
+		if err := tx.LockApplication(appID); err != nil {
+			return err
+		}
+		a, err := s.app(ctx, tx, appID)
+		if err != nil {
+			return err
+		}
+		if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
+			return err
+		}
+		switch a.State {
+		case reconi.AppDraft:
+		case reconi.AppDiscarded:
+			return reconi.Errorf(reconi.KindConflict, "draft %d was already discarded", a.ID)
+		default:
+			state := a.State
+			if at, err := tx.CompletedAt(a.ID); err != nil {
+				return err
+			} else if at != nil {
+				state = reconi.AppCompleted
+			}
+			return reconi.Errorf(reconi.KindConflict, "application %d is %s, not a draft: only a draft can be discarded", a.ID, state)
+		}
+		n, err := tx.DeleteApplicationUsers(a.ID)
+		if err != nil {
+			return err
+		}
+		a.State = reconi.AppDiscarded
+		if err := tx.UpdateApplication(a); err != nil {
+			return err
+		}
+		return tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(reconi.AppDraft), To: string(reconi.AppDiscarded),
+			Actor: actorName(ctx), Reason: fmt.Sprintf("%s (%s removed)", reason, countNoun(int(n), "user", "users")), At: s.now().UTC()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Application(ctx, appID)
 }
 
 func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, error) {

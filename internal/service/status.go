@@ -42,7 +42,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 	if f.State != "" {
 		st := strings.ToLower(strings.TrimSpace(f.State))
 		switch {
-		case st == string(reconi.AppSubmitted) || st == string(reconi.AppCompleted):
+		case st == string(reconi.AppSubmitted) || st == string(reconi.AppCompleted) || st == string(reconi.AppDiscarded):
 			sf.State = reconi.AppState(st)
 		case slices.Contains(reconi.UserStates, reconi.UserState(st)):
 			// "draft" is both; as a user state it finds the same applications.
@@ -52,7 +52,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 				sf.UserState = reconi.UserState(st)
 			}
 		default:
-			names := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted)}
+			names := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted), string(reconi.AppDiscarded)}
 			for _, u := range reconi.UserStates {
 				names = append(names, string(u))
 			}

@@ -105,3 +105,11 @@ func (t *Tx) LockApplication(id int64) error {
 	}
 	return err
 }
+
+func (t *Tx) DeleteApplicationUsers(appID int64) (int64, error) {
+	res, err := t.tx.Exec(`DELETE FROM users WHERE application_id = $1`, appID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
