@@ -174,7 +174,7 @@ func TestApplyFileStopped(t *testing.T) {
 	if r.Code != cmd.ExitInvalid || !strings.HasPrefix(r.Stderr, "error: applying "+file+" stopped; draft 1 stays a draft (see reconi status 1): provider: ") {
 		t.Errorf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
-	s.Run("status", "--jq", ".[] | [.id, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tdraft\t0\n", "")
+	s.Run("status", "--all", "--jq", ".[] | [.id, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tdraft\t0\n", "")
 }
 
 // The new users travel to the backend as one CSV import: a name a
