@@ -104,7 +104,7 @@ func TestDraftsUse(t *testing.T) {
 		s.Run("users", "list", "--jq", ".[].email").Expect(t, cmd.ExitOK, "jan@example.nl\n", "")
 		s.Run("drafts", "list", "--jq", ".[] | select(.current) | .id").Expect(t, cmd.ExitOK, "1\n", "")
 		s.Run("drafts", "use", "2", "-o", "json").Expect(t, cmd.ExitConflict, "",
-			`{"error":{"kind":"conflict","message":"application 2 is submitted, not a draft"}}`+"\n")
+			`{"error":{"kind":"conflict","message":"application 2 is submitted, not a draft: follow it with reconi status 2"}}`+"\n")
 		s.Run("drafts", "use", "99").Expect(t, cmd.ExitNotFound, "", "error: application 99 not found\n")
 		s.Run("drafts", "use").Expect(t, cmd.ExitUsage, "", "error: reconi drafts use wants the draft ID (got 0 arguments)\nRun 'reconi drafts use --help' for usage.\n")
 		s.Run("drafts", "list", "--jq", ".[] | select(.current) | .id").Expect(t, cmd.ExitOK, "1\n", "")
@@ -135,9 +135,9 @@ func TestDraftsDiscard(t *testing.T) {
 		// Only a draft; the conflict names the state.
 		s.Run("drafts", "discard", "1", "--yes").Expect(t, cmd.ExitConflict, "", "error: draft 1 was already discarded\n")
 		s.Run("drafts", "discard", "2", "--yes", "-o", "json").Expect(t, cmd.ExitConflict, "",
-			`{"error":{"kind":"conflict","message":"application 2 is submitted, not a draft: only a draft can be discarded"}}`+"\n")
+			`{"error":{"kind":"conflict","message":"application 2 is submitted, not a draft: only a draft can be discarded; stop its requests with reconi cancel 2"}}`+"\n")
 		s.RunWith(cmdtest.Options{TTY: true, Stdin: "y\n"}, "drafts", "discard", "2").Expect(t, cmd.ExitConflict, "",
-			"error: application 2 is submitted, not a draft: only a draft can be discarded\n")
+			"error: application 2 is submitted, not a draft: only a draft can be discarded; stop its requests with reconi cancel 2\n")
 		s.Run("drafts", "discard", "99", "--yes").Expect(t, cmd.ExitNotFound, "", "error: application 99 not found\n")
 		// A draft that is not the current one leaves the current one be.
 		s.Select("--level", "EH3")
