@@ -22,6 +22,7 @@ import (
 	"github.com/reconi/reconi/cmd/auth"
 	"github.com/reconi/reconi/cmd/cancel"
 	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/drafts"
 	"github.com/reconi/reconi/cmd/factory"
 	"github.com/reconi/reconi/cmd/gendocs"
 	"github.com/reconi/reconi/cmd/identification"
@@ -332,6 +333,7 @@ talks to a shared reconi server instead. The commands are the same.`,
 	add("pipelines", plan.NewCmdPlan(f, nil))
 	add("user", invite.NewCmdInvite(f))
 	add("follow", status.NewCmdStatus(f, nil), cancel.NewCmdCancel(f, nil), outbox.NewCmdOutbox(f))
+	add("wizard", drafts.NewCmdDrafts(f))
 	add("after", means.NewCmdMeans(f))
 	add("broker", services.NewCmdServices(f), prices.NewCmdPrices(f), identification.NewCmdIdentification(f), review.NewCmdReview(f))
 	add("server", auth.NewCmdAuth(f), serve.NewCmdServe(f, nil), tokens.NewCmdTokens(f))

@@ -268,7 +268,7 @@ func TestDraftSelectionKeepsPipelinesApart(t *testing.T) {
 	run(cmdtest.Options{}, "permissions", "set", "--draft", b, "--provider", "RVO", "--validity", "5y")
 	run(pipelineA, "apply", "--agree-terms")
 
-	s.Run("status", "--jq", ".[] | [.id, .level, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK,
+	s.Run("status", "--all", "--jq", ".[] | [.id, .level, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK,
 		"1\tEH3\tsubmitted\t10\n2\tEH2+\tdraft\t1\n", "")
 	s.Run("status", "2", "--jq", "[.permissions.providers[0], .validity_years] | @tsv").Expect(t, cmd.ExitOK, "RVO\t5\n", "")
 	// --draft wins over RECONI_DRAFT, and the current draft is still the
@@ -352,7 +352,7 @@ func TestProfileSelectsDatabase(t *testing.T) {
 
 	s.Run("org", "list", "--jq", ".[].kvk").Expect(t, cmd.ExitOK, "69599084\n", "")
 	s.Run("--profile", "team", "org", "list", "--jq", ".[].kvk").Expect(t, cmd.ExitOK, "68750110\n", "")
-	s.RunWith(cmdtest.Options{Env: map[string]string{"RECONI_PROFILE": "team"}}, "status", "--jq", ".[] | [.organization.kvk, .level, .users_total] | @tsv").Expect(t, cmd.ExitOK,
+	s.RunWith(cmdtest.Options{Env: map[string]string{"RECONI_PROFILE": "team"}}, "status", "--all", "--jq", ".[] | [.organization.kvk, .level, .users_total] | @tsv").Expect(t, cmd.ExitOK,
 		"68750110\tEH2\t1\n", "")
 	s.Run("users", "list", "--jq", ".[].email").Expect(t, cmd.ExitOK, "jan@example.nl\n", "")
 	s.Run("--profile", "team", "users", "list", "--jq", ".[].email").Expect(t, cmd.ExitOK, "eva@example.nl\n", "")

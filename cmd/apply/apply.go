@@ -62,7 +62,10 @@ of the conditions, and when.
 
 Pipelines that retry whole commands pass --idempotency-key: when the draft
 was already submitted with that key, apply answers with that application and
-exits 0 instead of failing with a conflict.
+exits 0 instead of failing with a conflict. A key names one request of the
+organisation: another draft submitted with it, or -f with another manifest
+than the one applied with it, is refused with exit code 5 and nothing is
+submitted.
 
 -f FILE applies an onboarding manifest in one go, as 'reconi plan -f FILE'
 shows it: it starts a draft for the organisation, level and branch, sets the

@@ -47,9 +47,12 @@ func summary(s *cmdtest.Sandbox) string {
 }
 
 // stillDraft checks that nothing was submitted.
+// kept is what declining to agree says about draft 1.
+const kept = "Nothing was submitted. Draft 1 is kept: resume it with 'reconi apply --draft 1' (or 'reconi drafts use 1', then the wizard or apply), or discard it with 'reconi drafts discard 1'.\n"
+
 func stillDraft(t *testing.T, s *cmdtest.Sandbox) {
 	t.Helper()
-	s.Run("status", "--jq", ".[] | [.id, .state, .submitted_at] | @tsv").Expect(t, cmd.ExitOK, "1\tdraft\t\n", "")
+	s.Run("status", "--state", "draft", "--jq", ".[] | [.id, .state, .submitted_at] | @tsv").Expect(t, cmd.ExitOK, "1\tdraft\t\n", "")
 	s.Run("users", "list", "--jq", ".[].state").Expect(t, cmd.ExitOK, "draft\ndraft\n", "")
 }
 
@@ -123,7 +126,7 @@ func TestApplyOnTerminal(t *testing.T) {
 				s.Run("users", "list", "--jq", ".[].state").Expect(t, cmd.ExitOK, "invited\ninvited\n", "")
 				return
 			}
-			r.Expect(t, cmd.ExitCancelled, ttySummary(s), fmt.Sprintf(question, version)+"Nothing was submitted.\n")
+			r.Expect(t, cmd.ExitCancelled, ttySummary(s), fmt.Sprintf(question, version)+kept)
 			stillDraft(t, s)
 		})
 	}
@@ -309,5 +312,5 @@ func TestApplyIncompleteDraft(t *testing.T) {
 	// draft that cannot be submitted: the answer "y" is never read.
 	s.RunWith(cmdtest.Options{TTY: true, Stdin: "y\n"}, "apply").Expect(t, cmd.ExitInvalid, "",
 		"error: permissions: draft 1 has no permissions or validity yet: set them with reconi permissions set\n")
-	s.Run("status", "--jq", ".[].state").Expect(t, cmd.ExitOK, "draft\n", "")
+	s.Run("status", "--state", "draft", "--jq", ".[].state").Expect(t, cmd.ExitOK, "draft\n", "")
 }

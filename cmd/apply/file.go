@@ -3,6 +3,9 @@ package apply
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -48,6 +51,18 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	if opts.MaxPriceCents != nil {
 		p.MaxPriceCents = opts.MaxPriceCents
 	}
+	fp := fingerprint(m, p)
+	if opts.IdempotencyKey != "" {
+		// A key already used: the same manifest is answered with what it
+		// submitted then, another one is refused before anything is written.
+		prior, err := submittedWithKey(ctx, b, m, opts.IdempotencyKey, fp)
+		if err != nil || prior != nil {
+			if err == nil {
+				err = replay(ctx, opts, b, p, prior)
+			}
+			return err
+		}
+	}
 	// Everything that can be known before writing is checked before
 	// writing: a refusal leaves nothing behind.
 	if err := p.Check(); err != nil {
@@ -77,7 +92,7 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 	}
 	res := FileResult{Plan: p}
 	if p.New > 0 {
-		if res.Application, err = submitNew(ctx, opts, b, m, p); err != nil {
+		if res.Application, err = submitNew(ctx, opts, b, m, p, fp); err != nil {
 			return err
 		}
 	}
@@ -114,7 +129,7 @@ func applyFileRun(ctx context.Context, opts *Options) error {
 // submitNew asks to agree to the conditions where it must, then starts a
 // draft with the plan's new users and the manifest's permissions, and
 // submits it.
-func submitNew(ctx context.Context, opts *Options, b reconi.Backend, m *manifest.Manifest, p *manifest.Plan) (*reconi.Application, error) {
+func submitNew(ctx context.Context, opts *Options, b reconi.Backend, m *manifest.Manifest, p *manifest.Plan, fp string) (*reconi.Application, error) {
 	machine := opts.Output.Machine()
 	terms, err := b.Terms(ctx)
 	if err != nil {
@@ -167,7 +182,7 @@ func submitNew(ctx context.Context, opts *Options, b reconi.Backend, m *manifest
 		return nil, stopped(err)
 	}
 	sub, err := b.Submit(ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: terms.Version,
-		MaxPriceCents: p.MaxPriceCents, NotifyEmail: cmp.Or(m.NotifyEmail, opts.NotifyEmail), IdempotencyKey: opts.IdempotencyKey})
+		MaxPriceCents: p.MaxPriceCents, NotifyEmail: cmp.Or(m.NotifyEmail, opts.NotifyEmail), IdempotencyKey: opts.IdempotencyKey, Fingerprint: fp})
 	if err != nil {
 		return nil, stopped(err)
 	}
@@ -218,4 +233,62 @@ func applicationsOf(p *manifest.Plan, submitted int64) []int64 {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// fingerprint is what the manifest asks for, as a hash: organisation,
+// level, branch, users (without where in the file each was), permissions,
+// validity, max price and notify email. It goes with --idempotency-key, so
+// that the key applied again with another manifest is refused.
+func fingerprint(m *manifest.Manifest, p *manifest.Plan) string {
+	type user struct {
+		FirstName, LastName, Email, Phone, DateOfBirth string
+		Employed                                       bool
+	}
+	req := struct {
+		Organization  reconi.KVK
+		Level         reconi.Level
+		Branch        reconi.BranchNumber
+		Users         []user
+		Permissions   reconi.PermissionsInput
+		MaxPriceCents *int64
+		NotifyEmail   string
+	}{Organization: m.Organization, Level: m.Level, Branch: m.Branch, Permissions: m.Permissions,
+		MaxPriceCents: p.MaxPriceCents, NotifyEmail: m.NotifyEmail}
+	for _, u := range m.Users {
+		req.Users = append(req.Users, user{u.FirstName, u.LastName, u.Email, u.Phone, string(u.DateOfBirth), u.Employed})
+	}
+	b, _ := json.Marshal(req)
+	sum := sha256.Sum256(b)
+	return "manifest:" + hex.EncodeToString(sum[:])
+}
+
+// submittedWithKey returns the organisation's application submitted with
+// key, or nil; the key used with another manifest is a conflict.
+func submittedWithKey(ctx context.Context, b reconi.Backend, m *manifest.Manifest, key, fp string) (*reconi.Application, error) {
+	page, err := b.Applications(ctx, reconi.ApplicationFilter{KVK: string(m.Organization), IdempotencyKey: key, Limit: 1})
+	if err != nil || len(page.Applications) == 0 {
+		return nil, err
+	}
+	a, err := b.Application(ctx, page.Applications[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	if a.IdempotencyFingerprint != fp {
+		return nil, reconi.Errorf(reconi.KindConflict, "idempotency key %q was used for another request (application %d, from another manifest); nothing was applied: use a new key for a new request",
+			reconi.Excerpt(key), a.ID)
+	}
+	return a, nil
+}
+
+// replay answers a manifest applied before with the same key with the
+// application it submitted then.
+func replay(ctx context.Context, opts *Options, b reconi.Backend, p *manifest.Plan, a *reconi.Application) error {
+	fmt.Fprintf(opts.IO.ErrOut, "Already applied with this idempotency key: application %d\n", a.ID)
+	if !opts.Output.Machine() {
+		return shared.PrintSubmitted(opts.IO, &opts.Output, a)
+	}
+	if err := shared.AllUsers(ctx, b, a); err != nil {
+		return err
+	}
+	return opts.Output.Print(opts.IO, FileResult{Plan: p, Application: a, Applications: applicationsOf(p, a.ID)}, nil)
 }

@@ -175,7 +175,7 @@ func TestApplyFileStopped(t *testing.T) {
 	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, file+": permissions.providers[0]: \"Nope\" is not a provider") {
 		t.Errorf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
-	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
+	s.Run("status", "--all", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 }
 
 // The new users travel to the backend as one CSV import: a name a
@@ -255,4 +255,76 @@ func TestApplyFileRemote(t *testing.T) {
 		"first_name,last_name,email,phone,date_of_birth,employed\n"+
 		"Jan,Jansen,jan@example.nl,'+31612345678,,true\n"+
 		"Sanne,de Vries,sanne@example.nl,'+31623456789,,false\n", "")
+}
+
+// serveSandbox points s at a server over s's database, with a manager
+// token for the test organisation.
+func serveSandbox(t *testing.T, s *cmdtest.Sandbox) {
+	t.Helper()
+	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
+	st, err := sqlite.Open(ctx, s.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := service.New(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	access := service.NewAccess(st, time.Now)
+	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{cmdtest.KVK}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
+	t.Cleanup(ts.Close)
+	s.Setenv("RECONI_SERVER", ts.URL)
+	s.Setenv("RECONI_TOKEN", token)
+}
+
+// An --idempotency-key reused with another manifest is refused before
+// anything is written (exit 5); with the same manifest it answers with the
+// application it submitted. Embedded and over HTTP alike.
+func TestApplyFileIdempotencyKeyReused(t *testing.T) {
+	t.Parallel()
+	for _, remote := range []bool{false, true} {
+		t.Run(fmt.Sprintf("remote=%v", remote), func(t *testing.T) {
+			t.Parallel()
+			s := registered(t)
+			if remote {
+				serveSandbox(t, s)
+			}
+			file := s.WriteFile("onboarding.yaml", onboarding)
+			s.Run("apply", "-f", file, "--agree-terms", "--idempotency-key", "run-1", "--jq", ".application.id").
+				Expect(t, cmd.ExitOK, "1\n", eh4Warning)
+			// The same manifest and key: the same application.
+			s.Run("apply", "-f", file, "--agree-terms", "--idempotency-key", "run-1", "--jq", "[.application.id, .applications]").
+				Expect(t, cmd.ExitOK, "[1,[1]]\n", "Already applied with this idempotency key: application 1\n")
+
+			// Another manifest with the key: refused, nothing written.
+			more := s.WriteFile("more.yaml", strings.Replace(onboarding, "users:\n", "users:\n  - {first_name: Piet, last_name: Puk, email: piet@example.nl, phone: \"06 87654321\", employed: true}\n", 1))
+			s.Run("apply", "-f", more, "--agree-terms", "--idempotency-key", "run-1", "-o", "json").Expect(t, cmd.ExitConflict, "",
+				`{"error":{"kind":"conflict","message":"idempotency key \"run-1\" was used for another request (application 1, from another manifest); nothing was applied: use a new key for a new request"}}`+"\n")
+			s.Run("status", "--all", "--jq", ".[] | [.id, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tsubmitted\t2\n", "")
+
+			// A new key applies it.
+			s.Run("apply", "-f", more, "--agree-terms", "--idempotency-key", "run-2", "--jq", "[.application.id, (.application.users | map(.email))]").
+				Expect(t, cmd.ExitOK, `[2,["piet@example.nl"]]`+"\n", eh4Warning)
+		})
+	}
+}
+
+// A draft submitted with a key another application of the organisation was
+// submitted with is refused: the key names one request.
+func TestApplyDraftIdempotencyKeyReused(t *testing.T) {
+	t.Parallel()
+	s := registered(t)
+	s.MustRun("apply", "-f", s.WriteFile("onboarding.yaml", onboarding), "--agree-terms", "--idempotency-key", "run-1", "-o", "json")
+	s.Select("--level", "EH3")
+	s.MustRun("users", "add", "--first-name", "Piet", "--last-name", "Puk", "--email", "piet@example.nl",
+		"--phone", "0687654321", "--employed=true")
+	s.MustRun("permissions", "set", "--all-services", "--validity", "1y", "-o", "json")
+	s.Run("apply", "--agree-terms", "--idempotency-key", "run-1", "-o", "json").Expect(t, cmd.ExitConflict, "",
+		`{"error":{"kind":"conflict","message":"idempotency key \"run-1\" was used for another request (application 1): nothing was submitted; use a new key for a new request"}}`+"\n")
+	s.Run("status", "--state", "draft", "--jq", ".[].id").Expect(t, cmd.ExitOK, "2\n", "")
 }

@@ -134,5 +134,5 @@ func TestCancelWithYes(t *testing.T) {
 
 	draft := strconv.FormatInt(s.Select("--level", "EH3"), 10)
 	s.Run("cancel", draft, "--yes").Expect(t, cmd.ExitConflict, "",
-		"error: application "+draft+" is a draft: remove users with reconi users remove instead\n")
+		"error: application "+draft+" is a draft: remove users with reconi users remove instead, or discard the draft with reconi drafts discard "+draft+"\n")
 }

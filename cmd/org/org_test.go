@@ -280,5 +280,5 @@ func TestSelectMakesTheDraftCurrent(t *testing.T) {
 	s.Select("--level", "EH2")
 	s.MustRun("users", "add", "--first-name", "Jan", "--last-name", "Jansen", "--email", "jan@example.nl",
 		"--phone", "0612345678", "--employed=true")
-	s.Run("status", "--jq", ".[] | [.id, .level, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tEH3\t0\n2\tEH2\t1\n", "")
+	s.Run("status", "--all", "--jq", ".[] | [.id, .level, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tEH3\t0\n2\tEH2\t1\n", "")
 }

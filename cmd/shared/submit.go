@@ -41,6 +41,9 @@ func Submit(ctx context.Context, ios *output.IOStreams, b reconi.Backend, opts S
 		}
 		return PrintSubmitted(ios, &opts.Output, a)
 	}
+	if a.State == reconi.AppDiscarded {
+		return reconi.Errorf(reconi.KindConflict, "draft %d was discarded", a.ID)
+	}
 	if a.State != reconi.AppDraft {
 		return reconi.Errorf(reconi.KindConflict, "application %d was already submitted on %s", a.ID,
 			a.SubmittedAt.Format("2006-01-02 15:04 MST"))
@@ -81,7 +84,7 @@ func Submit(ctx context.Context, ios *output.IOStreams, b reconi.Backend, opts S
 			return err
 		}
 		if !ok {
-			fmt.Fprintln(ios.ErrOut, "Nothing was submitted.")
+			PrintKept(ios, a.ID)
 			return cmdutil.ErrCancel
 		}
 	}

@@ -49,10 +49,12 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *Options) error
 level, users per state and when it was submitted. An application is
 completed once every user's request ended (issued, rejected, expired or
 cancelled); completed applications are left out unless --all is given or
---state names a state. --state takes an application state (draft,
-submitted, completed) or a user state (invited, issued, ...), which keeps
-applications with a user in that state. With --email, each row also shows
-that user's state.
+--state names a state. Drafts (not yet submitted) and discarded drafts are
+left out in the same way: --state draft lists the drafts, as 'reconi drafts
+list' does, and --all lists everything. --state takes an application state
+(draft, submitted, completed, discarded) or a user state (invited, issued,
+...), which keeps applications with a user in that state. With --email, each
+row also shows that user's state.
 
 With an ID, show each user's state and the history of every change: who,
 when and why. --email narrows it to one user.
@@ -99,7 +101,7 @@ terminal each change is reported on stderr. The exit code says how it ended:
 	cmd.Flags().StringVar(&opts.Filter.KVK, "org", "", "only applications of this organisation (`KVK`)")
 	cmd.Flags().StringVar(&opts.Filter.State, "state", "", "only applications in this `state`, or with a user in it")
 	cmd.Flags().StringVar(&opts.Filter.Email, "email", "", "only applications of, or history of, the user with this `email`")
-	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "list completed applications too")
+	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "list completed applications and drafts too")
 	cmd.Flags().StringVar(&wait, "wait", "", "with APP_ID: wait until every user reached this `state` (e.g. issued)")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "with --wait: give up after this `duration` (e.g. 10m) with exit code 7")
 	cmd.Flags().DurationVar(&opts.Interval, "interval", DefaultInterval, "with --wait: the first pause between two looks, a `duration` that grows to 30s")
@@ -111,7 +113,7 @@ terminal each change is reported on stderr. The exit code says how it ended:
 		return out, cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = cmd.RegisterFlagCompletionFunc("state", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		out := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted)}
+		out := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted), string(reconi.AppDiscarded)}
 		for _, s := range reconi.UserStates {
 			out = append(out, string(s))
 		}
@@ -139,6 +141,8 @@ func statusRun(ctx context.Context, opts *Options) error {
 	// Like gh pr list: what is finished is left out unless asked for.
 	f := opts.Filter
 	f.Open = !opts.All && f.State == ""
+	// Drafts too: abandoned drafts are listed by 'reconi drafts list'.
+	f.NoDrafts = f.Open
 	// Applications arrive a page at a time and are printed as they come.
 	// With --email, a column says where that person's request is.
 	header := []string{"ID", "ORGANISATION", "KVK", "LEVEL", "STATE", "USERS", "BY STATE", "SUBMITTED"}

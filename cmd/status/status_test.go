@@ -51,14 +51,14 @@ func TestStatusEmpty(t *testing.T) {
 func TestStatusList(t *testing.T) {
 	t.Parallel()
 	s := twoApplications(t)
+	// The draft is left out unless asked for.
 	s.Run("status").Expect(t, cmd.ExitOK, ""+
-		"1\tTest EMZ Dagobert\t69599084\tEH3\tdraft\t1\t1 draft\t-\n"+
 		"2\tTest EMZ Dagobert\t69599084\tEH2+\tsubmitted\t2\t2 invited\t0000-00-00 00:00\n", "")
-	s.RunWith(cmdtest.Options{TTY: true}, "status").Expect(t, cmd.ExitOK, ""+
+	s.RunWith(cmdtest.Options{TTY: true}, "status", "--all").Expect(t, cmd.ExitOK, ""+
 		"ID  ORGANISATION       KVK       LEVEL  STATE      USERS  BY STATE   SUBMITTED\n"+
 		"1   Test EMZ Dagobert  69599084  EH3    draft      1      1 draft    -\n"+
 		"2   Test EMZ Dagobert  69599084  EH2+   submitted  2      2 invited  0000-00-00 00:00\n", "")
-	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, `[
+	s.Run("status", "--all", "-o", "json").Expect(t, cmd.ExitOK, `[
   {
     "id": 1,
     "organization": {
@@ -73,6 +73,7 @@ func TestStatusList(t *testing.T) {
       "draft": 1
     },
     "created_at": "2000-01-01T00:00:00Z",
+    "updated_at": "2000-01-01T00:00:00Z",
     "submitted_at": null
   },
   {
@@ -89,6 +90,7 @@ func TestStatusList(t *testing.T) {
       "invited": 2
     },
     "created_at": "2000-01-01T00:00:00Z",
+    "updated_at": "2000-01-01T00:00:00Z",
     "submitted_at": "2000-01-01T00:00:00Z"
   }
 ]
@@ -105,6 +107,7 @@ func TestStatusList(t *testing.T) {
 		"  users_by_state:\n"+
 		"    invited: 2\n"+
 		"  created_at: \"2000-01-01T00:00:00Z\"\n"+
+		"  updated_at: \"2000-01-01T00:00:00Z\"\n"+
 		"  submitted_at: \"2000-01-01T00:00:00Z\"\n", "")
 }
 
@@ -113,13 +116,13 @@ func TestStatusJSONFields(t *testing.T) {
 	t.Parallel()
 	s := twoApplications(t)
 	var rows []map[string]any
-	if err := json.Unmarshal([]byte(s.MustRun("status", "-o", "json").Stdout), &rows); err != nil {
+	if err := json.Unmarshal([]byte(s.MustRun("status", "--all", "-o", "json").Stdout), &rows); err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(rows))
 	}
-	for _, k := range []string{"id", "organization", "level", "state", "users_total", "submitted_at"} {
+	for _, k := range []string{"id", "organization", "level", "state", "users_total", "created_at", "updated_at", "submitted_at"} {
 		if _, ok := rows[1][k]; !ok {
 			t.Errorf("a status row has no %q: %v", k, rows[1])
 		}
@@ -140,9 +143,13 @@ func TestStatusFilters(t *testing.T) {
 		{[]string{"--state", "submitted"}, "2\n"},
 		{[]string{"--state", "invited"}, "2\n"},
 		{[]string{"--state", "issued"}, ""},
-		{[]string{"--org", cmdtest.KVK}, "1\n2\n"},
+		{[]string{"--org", cmdtest.KVK}, "2\n"},
+		{[]string{"--org", cmdtest.KVK, "--all"}, "1\n2\n"},
 		{[]string{"--org", "68750110"}, ""},
-		{[]string{"--email", "jan@example.nl"}, "1\n"},
+		{[]string{"--email", "jan@example.nl"}, ""},
+		{[]string{"--email", "jan@example.nl", "--all"}, "1\n"},
+		{[]string{"--email", "jan@example.nl", "--state", "draft"}, "1\n"},
+		{[]string{"--state", "discarded"}, ""},
 		{[]string{"--email", "piet@example.nl", "--state", "invited"}, "2\n"},
 	}
 	for _, tt := range tests {
@@ -151,7 +158,7 @@ func TestStatusFilters(t *testing.T) {
 	}
 	s.Run("status", "--state", "issued").Expect(t, cmd.ExitOK, "", "! no applications match\n")
 	// CSV: the same columns whatever the rows hold.
-	r := s.MustRun("status", "-o", "csv")
+	r := s.MustRun("status", "--all", "-o", "csv")
 	if lines := strings.Split(strings.TrimSpace(r.Stdout), "\n"); len(lines) != 3 || lines[0] != statusCSVHeader ||
 		!strings.Contains(lines[2], ",submitted,2,0,2,0,0,0,0,0,0,0,0,0,0,,") {
 		t.Errorf("csv:\n%s", r.Stdout)
@@ -161,7 +168,7 @@ func TestStatusFilters(t *testing.T) {
 		"2\tTest EMZ Dagobert\t69599084\tEH2+\tsubmitted\t2\t2 invited\t0000-00-00 00:00\tinvited\n", "")
 	s.Run("status", "--email", "piet@example.nl", "--jq", ".[].person_state").Expect(t, cmd.ExitOK, "invited\n", "")
 	s.Run("status", "--state", "bogus").Expect(t, cmd.ExitInvalid, "",
-		"error: state: \"bogus\" is not a state: want one of submitted, completed, draft, invited, details_confirmed, phone_verified, ordered, identification_pending, identified, final_check, issued, rejected, expired, cancelled\n")
+		"error: state: \"bogus\" is not a state: want one of submitted, completed, discarded, draft, invited, details_confirmed, phone_verified, ordered, identification_pending, identified, final_check, issued, rejected, expired, cancelled\n")
 }
 
 func TestStatusOne(t *testing.T) {
@@ -259,7 +266,8 @@ func TestStatusCompleted(t *testing.T) {
 	t.Parallel()
 	s := twoApplications(t)
 	s.MustRun("cancel", "2", "--reason", "no longer needed", "--yes")
-	s.Run("status", "--jq", ".[].id").Expect(t, cmd.ExitOK, "1\n", "")
+	// Neither the completed application nor the draft is listed.
+	s.Run("status", "--jq", ".[].id").Expect(t, cmd.ExitOK, "", "")
 	s.Run("status", "--all", "--jq", ".[] | [.id, .state] | @tsv").Expect(t, cmd.ExitOK, "1\tdraft\n2\tcompleted\n", "")
 	s.Run("status", "--state", "completed", "--jq", ".[].id").Expect(t, cmd.ExitOK, "2\n", "")
 	s.Run("status", "--state", "submitted", "--jq", ".[].id").Expect(t, cmd.ExitOK, "", "")

@@ -127,6 +127,9 @@ func waitRun(ctx context.Context, opts *Options, b reconi.Backend) error {
 			if a.State == reconi.AppDraft {
 				return reconi.Errorf(reconi.KindConflict, "application %d is a draft: submit it with reconi apply first, then wait for it", a.ID)
 			}
+			if a.State == reconi.AppDiscarded {
+				return reconi.Errorf(reconi.KindConflict, "application %d is a discarded draft: there is nothing to wait for", a.ID)
+			}
 			// Every user counts: read the pages after the first.
 			if err := shared.AllUsers(ctx, b, a); err != nil {
 				return err

@@ -365,6 +365,9 @@ func TestWaitEndToEnd(t *testing.T) {
 	draft := s.Select("--level", "EH3")
 	s.Run("status", strconv.FormatInt(draft, 10), "--wait", "issued").Expect(t, cmd.ExitConflict, "",
 		fmt.Sprintf("error: application %d is a draft: submit it with reconi apply first, then wait for it\n", draft))
+	s.MustRun("drafts", "discard", strconv.FormatInt(draft, 10), "--yes")
+	s.Run("status", strconv.FormatInt(draft, 10), "--wait", "issued").Expect(t, cmd.ExitConflict, "",
+		fmt.Sprintf("error: application %d is a discarded draft: there is nothing to wait for\n", draft))
 
 	s.MustRun("review", "approve", strconv.FormatInt(piet, 10))
 	r = s.Run("status", id, "--wait", "issued", "--timeout", "10s")

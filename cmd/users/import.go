@@ -23,6 +23,8 @@ type ImportOptions struct {
 	DraftID int64
 	File    string
 	DryRun  bool
+	// SkipExisting skips the rows of people the draft already has.
+	SkipExisting bool
 	// ErrorsFile receives the failing rows of a failed import.
 	ErrorsFile string
 }
@@ -39,6 +41,14 @@ if any row is bad, each bad row is reported with its line, field and what is
 allowed, and no user is added. --dry-run only checks. --errors-file FILE
 writes the bad rows, as they were plus an error column, to fix them there.
 
+A row whose email the draft already has is bad, so importing the same file
+twice adds nothing the second time. --skip-existing adds the new rows and
+skips those whose person the draft already has with the same data (first
+and last name, phone number, employed, and date of birth when the row gives
+one), counting them in the summary and listing them in JSON as skipped
+[{line, email}]; the same email with other data stays a bad row that names
+the field.
+
 The file may come from a spreadsheet in any common locale: comma, semicolon or
 tab separated; UTF-8 (with or without BOM), UTF-16 or Windows-1252. Header
 names ignore case, spaces, '_' and '-'; Dutch names are accepted too:
@@ -52,6 +62,7 @@ A large file shows a progress bar on stderr when that is a terminal.`,
   reconi users import users.csv --dry-run
   reconi users import users.csv
   reconi users import users.csv --errors-file bad-rows.csv
+  reconi users import users.csv --skip-existing -o json --jq '.skipped[].line'
   export-from-hr | reconi users import -`,
 		Args: cmdutil.MaxArgs(1, "one file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,6 +92,7 @@ A large file shows a progress bar on stderr when that is a terminal.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "check every row and add nothing")
+	cmd.Flags().BoolVar(&opts.SkipExisting, "skip-existing", false, "skip rows whose person the draft already has with the same data, instead of refusing them")
 	cmd.Flags().BoolVar(&template, "template", false, "print an example CSV file and exit")
 	cmd.Flags().StringVar(&opts.ErrorsFile, "errors-file", "", "when rows fail, write them to `file` with an error column, to fix and import again")
 	cmdutil.DraftFlag(cmd)
@@ -102,7 +114,7 @@ func columnHelp() string {
 }
 
 func importRun(ctx context.Context, opts *ImportOptions) error {
-	res, err := shared.ImportFile(ctx, opts.IO, opts.Backend, opts.DraftID, opts.File, reconi.ImportOptions{DryRun: opts.DryRun})
+	res, err := shared.ImportFile(ctx, opts.IO, opts.Backend, opts.DraftID, opts.File, reconi.ImportOptions{DryRun: opts.DryRun, SkipExisting: opts.SkipExisting})
 	if err != nil {
 		var e *reconi.Error
 		if opts.ErrorsFile != "" && errors.As(err, &e) && len(e.Rows) > 0 {
@@ -124,14 +136,29 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 		return opts.Output.Print(opts.IO, res, nil)
 	}
 	cs := opts.IO.ColorScheme()
+	skipped := ""
+	if n := len(res.Skipped); n > 0 {
+		lines := make([]string, 0, min(n, 10))
+		for _, r := range res.Skipped[:min(n, 10)] {
+			lines = append(lines, fmt.Sprint(r.Line))
+		}
+		if n > 10 {
+			lines = append(lines, "...")
+		}
+		word := "lines"
+		if n == 1 {
+			word = "line"
+		}
+		skipped = fmt.Sprintf("; skipped %s already in the draft (%s %s)", cmdutil.Count(n, "row", "rows"), word, strings.Join(lines, ", "))
+	}
 	if res.DryRun {
 		all := fmt.Sprintf("All %d rows are", res.Rows)
 		if res.Rows == 1 {
 			all = "The 1 row is"
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "%s %s valid; nothing was added (dry run)\n", cs.SuccessIcon(), all)
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s valid; nothing was added (dry run)%s\n", cs.SuccessIcon(), all, skipped)
 		return nil
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s Added %s to draft %d\n", cs.SuccessIcon(), cmdutil.Count(res.Added, "user", "users"), opts.DraftID)
+	fmt.Fprintf(opts.IO.ErrOut, "%s Added %s to draft %d%s\n", cs.SuccessIcon(), cmdutil.Count(res.Added, "user", "users"), opts.DraftID, skipped)
 	return nil
 }

@@ -50,6 +50,11 @@ questions on the terminal:
 
 The draft it starts becomes the current draft, so that if you stop halfway
 the other commands (users add, permissions set, apply) carry on from there.
+When there is a current draft, the wizard first offers to resume it: yes
+goes on at step 7 with its users (and offers to keep its permissions), no
+starts a new draft. 'reconi drafts use ID' makes another draft the current
+one; declining at step 10 keeps the draft and says how to resume or
+discard it.
 The wizard needs a terminal: with --no-input, CI=true or without one, use
 those commands, or 'reconi apply -f FILE' for a whole onboarding from a file.
 RECONI_ACCESSIBLE=1 asks line by line, for screen readers.`,
@@ -85,36 +90,31 @@ func wizardRun(ctx context.Context, opts *Options) error {
 		fmt.Fprintf(ios.ErrOut, "\n%s\n", cs.Bold(fmt.Sprintf("Step %s: %s", n, title)))
 	}
 
-	step("3-6", "organisation, level and branch")
-	kvk, err := shared.AskOrganization(ctx, p, b)
+	a, err := resume(ctx, opts, p, b)
 	if err != nil {
 		return err
 	}
-	level, err := shared.AskLevel(ctx, p)
-	if err != nil {
-		return err
+	resumed := a != nil
+	if !resumed {
+		step("3-6", "organisation, level and branch")
+		if a, err = start(ctx, opts, p, b); err != nil {
+			return err
+		}
 	}
-	o, err := b.Organization(ctx, reconi.KVK(kvk))
-	if err != nil {
-		return err
-	}
-	branch, err := shared.AskBranch(ctx, p, o)
-	if err != nil {
-		return err
-	}
-	a, err := shared.StartDraft(ctx, ios, b, reconi.NewDraft{KVK: kvk, Level: level, Branch: branch}, opts.Config, opts.Getenv)
-	if err != nil {
-		return err
-	}
-	shared.PrintStarted(ios, a, o)
 
 	step("7", "users")
-	if err := addUsers(ctx, ios, p, b, a.ID, now); err != nil {
+	if err := addUsers(ctx, ios, p, b, a.ID, now, a.UsersTotal); err != nil {
 		return err
 	}
 
 	step("9", "permissions and validity")
-	for {
+	keep := false
+	if resumed && a.Permissions != nil {
+		if keep, err = p.Confirm(ctx, fmt.Sprintf("Keep the permissions set before (%s, %d years)?", a.Permissions, a.ValidityYears), true); err != nil {
+			return err
+		}
+	}
+	for !keep {
 		in := reconi.PermissionsInput{Direct: true}
 		if err := (shared.Ask{Direct: true, Scope: true, Validity: true}).Run(ctx, p, b, a.Level, &in); err != nil {
 			return err
@@ -136,9 +136,60 @@ func wizardRun(ctx context.Context, opts *Options) error {
 	return shared.Submit(ctx, ios, b, shared.SubmitOptions{DraftID: a.ID, Output: cmdutil.OutputFlags{Format: string(output.FormatTable)}})
 }
 
-// addUsers is step 7: users one by one or from CSV files, until done.
-func addUsers(ctx context.Context, ios *output.IOStreams, p *prompt.Prompter, b reconi.Backend, draftID int64, now func() time.Time) error {
-	count := 0
+// resume offers to carry on with the current draft, when there is one
+// still a draft, and returns it when the answer is yes; nil otherwise.
+func resume(ctx context.Context, opts *Options, p *prompt.Prompter, b reconi.Backend) (*reconi.Application, error) {
+	id, err := shared.CurrentDraft(opts.Config, opts.Getenv)
+	if err != nil || id == 0 {
+		return nil, err
+	}
+	a, err := b.Application(ctx, id)
+	if reconi.ErrorKind(err) == reconi.KindNotFound || (err == nil && a.State != reconi.AppDraft) {
+		// Gone or submitted since: nothing to resume.
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := p.Confirm(ctx, fmt.Sprintf("Resume the current draft %d for %s (%s) at %s, with %s?",
+		a.ID, output.Safe(a.Organization.Name), a.Organization.KVK, a.Level, cmdutil.Count(a.UsersTotal, "user", "users")), true)
+	if err != nil || !ok {
+		return nil, err
+	}
+	opts.IO.Successf("Resuming draft %d", a.ID)
+	return a, nil
+}
+
+// start is steps 3-6: it asks for the organisation, level and branch and
+// starts a draft, which becomes the current draft.
+func start(ctx context.Context, opts *Options, p *prompt.Prompter, b reconi.Backend) (*reconi.Application, error) {
+	kvk, err := shared.AskOrganization(ctx, p, b)
+	if err != nil {
+		return nil, err
+	}
+	level, err := shared.AskLevel(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	o, err := b.Organization(ctx, reconi.KVK(kvk))
+	if err != nil {
+		return nil, err
+	}
+	branch, err := shared.AskBranch(ctx, p, o)
+	if err != nil {
+		return nil, err
+	}
+	a, err := shared.StartDraft(ctx, opts.IO, b, reconi.NewDraft{KVK: kvk, Level: level, Branch: branch}, opts.Config, opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	shared.PrintStarted(opts.IO, a, o)
+	return a, nil
+}
+
+// addUsers is step 7: users one by one or from CSV files, until done;
+// count users are in the draft already.
+func addUsers(ctx context.Context, ios *output.IOStreams, p *prompt.Prompter, b reconi.Backend, draftID int64, now func() time.Time, count int) error {
 	for {
 		def := "add"
 		done := "Done: on to the permissions"

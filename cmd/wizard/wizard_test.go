@@ -79,7 +79,7 @@ func TestWizardEndOfInput(t *testing.T) {
 	if r.Code != cmd.ExitCancelled || r.Stdout != "" {
 		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	s.Run("status", "--jq", ".[] | [.id, .level, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tEH2+\tdraft\t0\n", "")
+	s.Run("status", "--all", "--jq", ".[] | [.id, .level, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tEH2+\tdraft\t0\n", "")
 	s.MustRun("users", "add", "--first-name", "Jan", "--last-name", "Jansen", "--email", "jan@example.nl", "--phone", "0612345678", "--employed")
 	s.Run("users", "list", "--jq", ".[].application_id").Expect(t, cmd.ExitOK, "1\n", "")
 }
@@ -92,7 +92,7 @@ func TestWizardDecline(t *testing.T) {
 	r := s.RunWith(cmdtest.Options{TTY: true, Stdin: answers("1", "1", "y", "1",
 		"1", "Jan", "Jansen", "jan@example.nl", "06 12345678", "1985-04-12", "n",
 		"3", "n", "1", "n")}, "wizard")
-	if r.Code != cmd.ExitCancelled || !strings.HasSuffix(r.Stderr, "Nothing was submitted.\n") {
+	if r.Code != cmd.ExitCancelled || !strings.HasSuffix(r.Stderr, "Nothing was submitted. Draft 1 is kept: resume it with 'reconi apply --draft 1' (or 'reconi drafts use 1', then the wizard or apply), or discard it with 'reconi drafts discard 1'.\n") {
 		t.Fatalf("exit %d\nstderr:\n%s", r.Code, r.Stderr)
 	}
 	// The branch, the user's details and no permissions were all taken.
@@ -101,4 +101,59 @@ func TestWizardDecline(t *testing.T) {
 	if !strings.Contains(r.Stderr, "! restricting users to a branch is not advised") || !strings.Contains(r.Stderr, "! no permissions are added") {
 		t.Errorf("warnings missing:\n%s", r.Stderr)
 	}
+}
+
+// The wizard offers to resume the current draft: yes goes on at step 7
+// with its users and offers to keep its permissions.
+func TestWizardResume(t *testing.T) {
+	t.Parallel()
+	s := cmdtest.New(t)
+	s.Register()
+	s.Select("--level", "EH2+")
+	s.MustRun("users", "add", "--first-name", "Jan", "--last-name", "Jansen", "--email", "jan@example.nl",
+		"--phone", "0612345678", "--employed=true")
+	s.MustRun("permissions", "set", "--provider", "RVO", "--validity", "3y")
+	r := s.RunWith(cmdtest.Options{TTY: true, Stdin: answers(
+		"y", // resume draft 1
+		"3", // done with the one user
+		"y", // keep the permissions
+		"y", // agree
+	)}, "wizard")
+	if r.Code != cmd.ExitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	for _, want := range []string{
+		"Resume the current draft 1 for Test EMZ Dagobert (69599084) at EH2+, with 1 user?",
+		"✓ Resuming draft 1\n",
+		"Keep the permissions set before (",
+		"✓ Submitted application 1: 1 user invited; follow it with reconi status 1\n",
+	} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.Stderr)
+		}
+	}
+	if strings.Contains(r.Stderr, "Step 3-6") {
+		t.Errorf("a resumed draft was asked for its organisation again:\n%s", r.Stderr)
+	}
+	s.Run("status", "--jq", ".[] | [.id, .level, .state, .users_total] | @tsv").Expect(t, cmd.ExitOK, "1\tEH2+\tsubmitted\t1\n", "")
+	s.Run("status", "1", "--jq", ".permissions.providers[0], .validity_years").Expect(t, cmd.ExitOK, "RVO\n3\n", "")
+
+	// A submitted draft is not offered again: the wizard starts anew.
+	r = s.RunWith(cmdtest.Options{TTY: true, Stdin: answers("1", "3", "n")}, "wizard")
+	if strings.Contains(r.Stderr, "Resume") || !strings.Contains(r.Stderr, "✓ Started draft 2") {
+		t.Errorf("after submitting, stderr:\n%s", r.Stderr)
+	}
+}
+
+// No to resuming starts a new draft, which becomes the current one.
+func TestWizardResumeDeclined(t *testing.T) {
+	t.Parallel()
+	s := cmdtest.New(t)
+	s.Register()
+	s.Select("--level", "EH3")
+	r := s.RunWith(cmdtest.Options{TTY: true, Stdin: answers("n", "1", "2", "n")}, "wizard")
+	if !strings.Contains(r.Stderr, "Resume the current draft 1") || !strings.Contains(r.Stderr, "✓ Started draft 2 for Test EMZ Dagobert (69599084) at EH2+") {
+		t.Errorf("stderr:\n%s", r.Stderr)
+	}
+	s.Run("drafts", "list", "--jq", ".[] | [.id, .current] | @tsv").Expect(t, cmd.ExitOK, "1\tfalse\n2\ttrue\n", "")
 }

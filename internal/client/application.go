@@ -35,3 +35,11 @@ func (c *Client) Submit(ctx context.Context, appID int64, in reconi.Submission) 
 	}
 	return &a, nil
 }
+
+func (c *Client) DiscardDraft(ctx context.Context, appID int64, reason string) (*reconi.Application, error) {
+	var a reconi.Application
+	if err := c.do(ctx, http.MethodPost, appPath(appID, "/discard"), nil, map[string]string{"reason": reason}, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}

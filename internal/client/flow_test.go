@@ -235,6 +235,15 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 		t.Errorf("withdraw %+v", wd)
 	}
 
+	// A draft started by mistake is discarded.
+	mistake, err := mgr.CreateDraft(ctx, reconi.NewDraft{KVK: orgA, Level: "EH3"})
+	must(err)
+	discarded, err := mgr.DiscardDraft(ctx, mistake.ID, "started by mistake")
+	must(err)
+	if discarded.State != reconi.AppDiscarded {
+		t.Errorf("discarded: %s", discarded.State)
+	}
+
 	// Every route was called, and every call was a route.
 	mux := http.NewServeMux()
 	for _, r := range e.api.Routes() {

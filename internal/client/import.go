@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/reconi/reconi/internal/reconi"
@@ -18,9 +19,7 @@ import (
 // from the start, so a failure is retried like any request.
 func (c *Client) ImportUserRows(ctx context.Context, appID int64, rows reconi.UserRows, opt reconi.ImportOptions) (*reconi.ImportResult, error) {
 	u := c.base + appPath(appID, "/users/import")
-	if opt.DryRun {
-		u += "?dry_run=true"
-	}
+	u += importQuery(opt)
 	key := newKey()
 	wait := c.opt.MinWait
 	for attempt := 1; ; attempt++ {
@@ -88,9 +87,7 @@ const jsonLines = "application/x-ndjson"
 // any request; a pipe cannot be read twice and is sent once.
 func (c *Client) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt reconi.ImportOptions) (*reconi.ImportResult, error) {
 	u := c.base + appPath(appID, "/users/import")
-	if opt.DryRun {
-		u += "?dry_run=true"
-	}
+	u += importQuery(opt)
 	// A file at its start can be sent again from there; a pipe cannot.
 	tries := 1
 	seeker, ok := r.(io.Seeker)
@@ -165,4 +162,19 @@ func (c *Client) importOnce(ctx context.Context, u, key, contentType string, r i
 		return nil, -1, reconi.Errorf(reconi.KindInternal, "the server at %s sent an answer reconi cannot read: %v", c.base, err)
 	}
 	return &out, 0, nil
+}
+
+// importQuery is the query of an import with opt.
+func importQuery(opt reconi.ImportOptions) string {
+	q := url.Values{}
+	if opt.DryRun {
+		q.Set("dry_run", "true")
+	}
+	if opt.SkipExisting {
+		q.Set("skip_existing", "true")
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
 }

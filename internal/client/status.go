@@ -15,6 +15,10 @@ func (c *Client) Applications(ctx context.Context, f reconi.ApplicationFilter) (
 	if f.Open {
 		q.Set("open", "true")
 	}
+	if f.NoDrafts {
+		q.Set("no_drafts", "true")
+	}
+	setIf(q, "idempotency_key", f.IdempotencyKey)
 	setPage(q, f.Cursor, f.Limit)
 	var page reconi.ApplicationPage
 	if err := c.get(ctx, "/v1/applications", q, &page); err != nil {

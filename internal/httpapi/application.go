@@ -30,4 +30,16 @@ func (s *Server) registerApplicationRoutes(on onRoute) {
 		a, err := b.Submit(r.Context(), id, in)
 		return http.StatusOK, a, err
 	}))
+	// Discarding keeps the draft's history, so the draft is not deleted:
+	// it is an action on it, like cancel.
+	on("POST", "/v1/applications/{id}/discard", wizardRoute, withID(func(id int64, r *http.Request) (int, any, error) {
+		var in struct {
+			Reason string `json:"reason"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		a, err := b.DiscardDraft(r.Context(), id, in.Reason)
+		return http.StatusOK, a, err
+	}))
 }

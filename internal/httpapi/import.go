@@ -43,7 +43,11 @@ func (s *Server) registerImportRoutes(on onRoute) {
 		if err != nil {
 			return 0, nil, err
 		}
-		opt := reconi.ImportOptions{DryRun: dry}
+		skip, err := queryBool(r, "skip_existing")
+		if err != nil {
+			return 0, nil, err
+		}
+		opt := reconi.ImportOptions{DryRun: dry, SkipExisting: skip}
 		body := &bodyReader{r.Body}
 		var res *reconi.ImportResult
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == JSONLines {

@@ -156,6 +156,13 @@ func TestRoleMatrix(t *testing.T) {
 			id, _, _ := e.submitted(orgA, true)
 			return request{method: "POST", path: app(id, "/cancel"), body: map[string]string{"reason": "test"}}
 		}},
+		"POST /v1/applications/{id}/discard": {wizardA.with(200), func(e *env) request {
+			a, err := e.svc.CreateDraft(local, reconi.NewDraft{KVK: orgA, Level: "EH3"})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return request{method: "POST", path: app(a.ID, "/discard"), body: map[string]string{"reason": "test"}}
+		}},
 		"GET /v1/invitations/{token}": {public, func(e *env) request {
 			tok, _ := e.invited(orgA, "confirm")
 			return request{method: "GET", path: "/v1/invitations/" + tok}

@@ -204,14 +204,17 @@ func TestIdempotencyKey(t *testing.T) {
 
 	// The same key with another body.
 	r, b := post(manager, "k1", reconi.NewDraft{KVK: orgB, Level: "EH3"})
-	if r.StatusCode != 400 || !strings.Contains(errorOf(t, b).Message, `Idempotency-Key "k1" was used before for a different request`) {
+	if r.StatusCode != 409 || !strings.Contains(errorOf(t, b).Message, `Idempotency-Key "k1" was used before for a different request`) {
 		t.Errorf("same key, other body: %d %s", r.StatusCode, b)
 	}
 	// The same key on another URI (another path would be one the manager
 	// may not POST to: 403 before the key is looked at).
 	r, b = e.do(manager, request{method: "POST", path: "/v1/applications?again=1", body: reconi.NewDraft{KVK: orgA, Level: "EH3"}, header: http.Header{"Idempotency-Key": {"k1"}}})
-	if r.StatusCode != 400 {
+	if r.StatusCode != 409 {
 		t.Errorf("same key, other path: %d %s", r.StatusCode, b)
+	}
+	if n := countApps(t, e); n != 1 {
+		t.Errorf("%d applications after a key reused for other requests, want 1", n)
 	}
 	// Keys belong to a token: another token's k1 is a new request.
 	if r, b := post(other, "k1", reconi.NewDraft{KVK: orgA, Level: "EH3"}); r.StatusCode != 201 || r.Header.Get("Idempotent-Replayed") != "" {

@@ -14,6 +14,9 @@ const (
 	// end state (issued, rejected, expired, cancelled). It is worked out
 	// when read, from the users' states, and never stored.
 	AppCompleted AppState = "completed"
+	// AppDiscarded is a draft the manager discarded: its users are gone,
+	// its history stays.
+	AppDiscarded AppState = "discarded"
 )
 
 // Ended reports whether a request in state s reached an end state: issued,
@@ -54,6 +57,9 @@ type Application struct {
 	NotifyEmail string `json:"notify_email,omitempty"`
 	// IdempotencyKey is the key the application was submitted with, if any.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// IdempotencyFingerprint is what the request submitted with that key
+	// was (Submission.Fingerprint), if it said.
+	IdempotencyFingerprint string `json:"idempotency_fingerprint,omitempty"`
 	// Warnings are advice about the request just made (a branch restriction,
 	// no permissions); they are not stored.
 	Warnings []string `json:"warnings,omitempty"`
@@ -92,6 +98,12 @@ type Submission struct {
 	// NotifyEmail receives the manager's receipt and confirmations.
 	NotifyEmail string `json:"notify_email,omitempty"`
 	// IdempotencyKey makes submitting safe to repeat: an application already
-	// submitted with the same key is returned as it is, not refused.
+	// submitted with the same key is returned as it is, not refused. The
+	// key belongs to one application of the organisation: submitting
+	// another draft with it is a conflict.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Fingerprint, with IdempotencyKey, says what the request was (apply -f
+	// sends a hash of the manifest): the same key with another fingerprint
+	// is a conflict.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }

@@ -40,6 +40,9 @@ type Backend interface {
 	SetPermissions(ctx context.Context, appID int64, in PermissionsInput) (*Application, error)
 	Terms(ctx context.Context) (*Terms, error)
 	Submit(ctx context.Context, appID int64, in Submission) (*Application, error)
+	// DiscardDraft deletes a draft's users, all or none, and marks it
+	// discarded, recorded with reason; anything but a draft is a conflict.
+	DiscardDraft(ctx context.Context, appID int64, reason string) (*Application, error)
 
 	// Applications in progress.
 	// Applications lists applications, a page at a time.

@@ -6,6 +6,10 @@ import "iter"
 type ImportOptions struct {
 	// DryRun validates every row and stores nothing.
 	DryRun bool `json:"dry_run"`
+	// SkipExisting skips a row whose person the draft already has with the
+	// same data (names, phone, employed, date of birth when given) instead
+	// of refusing it; the same email with other data stays a bad row.
+	SkipExisting bool `json:"skip_existing,omitempty"`
 }
 
 // ImportResult reports a successful import.
@@ -15,6 +19,15 @@ type ImportResult struct {
 	DryRun bool `json:"dry_run"`
 	// IgnoredColumns are header cells that matched no known column.
 	IgnoredColumns []string `json:"ignored_columns,omitempty"`
+	// Skipped are the rows SkipExisting skipped, in input order.
+	Skipped []SkippedRow `json:"skipped,omitempty"`
+}
+
+// SkippedRow is a row of an import whose person the draft already had.
+type SkippedRow struct {
+	Line   int    `json:"line"`
+	Source string `json:"source,omitempty"`
+	Email  string `json:"email"`
 }
 
 // UserRow is one user of a bulk input that is already split into fields,

@@ -15,8 +15,10 @@ type ApplicationSummary struct {
 	UsersByState map[UserState]int `json:"users_by_state"`
 	// PersonState is the state of the user the filter's Email names, when
 	// it names one.
-	PersonState UserState  `json:"person_state,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
+	PersonState UserState `json:"person_state,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	// UpdatedAt is when the application last changed: its latest event.
+	UpdatedAt   time.Time  `json:"updated_at"`
 	SubmittedAt *time.Time `json:"submitted_at"`
 	// CompletedAt is when the last user reached an end state, once the
 	// application is completed.
@@ -31,8 +33,12 @@ type ApplicationFilter struct {
 	State string `json:"state,omitempty"`
 	Email string `json:"email,omitempty"`
 	// Open leaves out completed applications.
-	Open   bool   `json:"open,omitempty"`
-	Cursor string `json:"cursor,omitempty"`
+	Open bool `json:"open,omitempty"`
+	// NoDrafts leaves out drafts, and discarded ones.
+	NoDrafts bool `json:"no_drafts,omitempty"`
+	// IdempotencyKey keeps the application submitted with this key.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	Cursor         string `json:"cursor,omitempty"`
 	// Limit caps the page; 0 is the default page size.
 	Limit int `json:"limit,omitempty"`
 }

@@ -213,11 +213,69 @@ func (s *Service) unlockedDraft(ctx context.Context, tx store.Tx, id int64) (*re
 	if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
 		return nil, err
 	}
+	if a.State == reconi.AppDiscarded {
+		return nil, reconi.Errorf(reconi.KindConflict, "draft %d was discarded and can no longer be changed", id)
+	}
 	if a.State != reconi.AppDraft {
 		return nil, reconi.Errorf(reconi.KindConflict, "application %d was submitted on %s and can no longer be changed",
 			id, a.SubmittedAt.Format("2006-01-02 15:04 MST"))
 	}
 	return a, nil
+}
+
+// DiscardDraft deletes the users of draft appID and marks it discarded, all
+// or none; the history keeps who discarded it, when and why. Anything but
+// a draft is a conflict that names its state.
+func (s *Service) DiscardDraft(ctx context.Context, appID int64, reason string) (*reconi.Application, error) {
+	reason = strings.TrimSpace(reason)
+	if err := reconi.CheckText("reason", reason); err != nil {
+		return nil, err
+	}
+	if len(reason) > 500 {
+		return nil, reconi.Invalid("reason", "is longer than 500 characters")
+	}
+	if reason == "" {
+		reason = "discarded by the authorization manager"
+	}
+	err := s.update(ctx, func(tx store.Tx) error {
+		if err := tx.LockApplication(appID); err != nil {
+			return err
+		}
+		a, err := s.app(ctx, tx, appID)
+		if err != nil {
+			return err
+		}
+		if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
+			return err
+		}
+		switch a.State {
+		case reconi.AppDraft:
+		case reconi.AppDiscarded:
+			return reconi.Errorf(reconi.KindConflict, "draft %d was already discarded", a.ID)
+		default:
+			state := a.State
+			if at, err := tx.CompletedAt(a.ID); err != nil {
+				return err
+			} else if at != nil {
+				state = reconi.AppCompleted
+			}
+			return reconi.Errorf(reconi.KindConflict, "application %d is %s, not a draft: only a draft can be discarded", a.ID, state)
+		}
+		n, err := tx.DeleteApplicationUsers(a.ID)
+		if err != nil {
+			return err
+		}
+		a.State = reconi.AppDiscarded
+		if err := tx.UpdateApplication(a); err != nil {
+			return err
+		}
+		return tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(reconi.AppDraft), To: string(reconi.AppDiscarded),
+			Actor: actorName(ctx), Reason: fmt.Sprintf("%s (%s removed)", reason, countNoun(int(n), "user", "users")), At: s.now().UTC()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Application(ctx, appID)
 }
 
 func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, error) {
@@ -245,7 +303,7 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 	}
 	err = s.update(ctx, func(tx store.Tx) error {
 		if in.IdempotencyKey != "" {
-			done, err := s.submittedWithKey(ctx, tx, appID, in.IdempotencyKey)
+			done, err := s.submittedWithKey(ctx, tx, appID, in)
 			if err != nil || done {
 				return err
 			}
@@ -257,6 +315,7 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 		if err := s.checkDraft(tx, a, in.MaxPriceCents); err != nil {
 			return err
 		}
+		a.IdempotencyFingerprint = in.Fingerprint
 		return s.submit(ctx, tx, a, in.IdempotencyKey, notify)
 	})
 	if err != nil {
@@ -278,6 +337,9 @@ func (s *Service) checkSubmission(in reconi.Submission) (notify string, err erro
 	if len(in.IdempotencyKey) > 200 {
 		return "", reconi.Invalid("idempotency_key", "is longer than 200 characters")
 	}
+	if len(in.Fingerprint) > 200 {
+		return "", reconi.Invalid("fingerprint", "is longer than 200 characters")
+	}
 	if in.NotifyEmail != "" {
 		return reconi.ParseNotifyEmail(in.NotifyEmail)
 	}
@@ -285,8 +347,11 @@ func (s *Service) checkSubmission(in reconi.Submission) (notify string, err erro
 }
 
 // submittedWithKey reports whether application appID was submitted before
-// with key, so that the repeat is answered as then.
-func (s *Service) submittedWithKey(ctx context.Context, tx store.Tx, appID int64, key string) (bool, error) {
+// with in's key, so that the repeat is answered as then. The key used for
+// another request is a conflict: for another application of the
+// organisation, or with another fingerprint.
+func (s *Service) submittedWithKey(ctx context.Context, tx store.Tx, appID int64, in reconi.Submission) (bool, error) {
+	key := in.IdempotencyKey
 	// Take the draft's lock before looking at the key: two submits
 	// with one key on two replicas then see each other's result.
 	if err := tx.LockApplication(appID); err != nil {
@@ -299,7 +364,27 @@ func (s *Service) submittedWithKey(ctx context.Context, tx store.Tx, appID int64
 	if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
 		return false, err
 	}
-	return a.State != reconi.AppDraft && a.IdempotencyKey == key, nil
+	if a.State != reconi.AppDraft && a.IdempotencyKey == key {
+		if in.Fingerprint != "" && a.IdempotencyFingerprint != in.Fingerprint {
+			return false, keyUsed(key, a.ID)
+		}
+		return true, nil
+	}
+	other, err := tx.Applications(store.ApplicationFilter{KVK: a.Organization.KVK, SubmitKey: key, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(other) > 0 && other[0].ID != appID {
+		return false, keyUsed(key, other[0].ID)
+	}
+	return false, nil
+}
+
+// keyUsed is the conflict of an idempotency key used before for another
+// request, which submitted application id.
+func keyUsed(key string, id int64) error {
+	return reconi.Errorf(reconi.KindConflict, "idempotency key %q was used for another request (application %d): nothing was submitted; use a new key for a new request",
+		reconi.Excerpt(key), id)
 }
 
 // checkDraft checks that draft a can be submitted now, and prices it: a

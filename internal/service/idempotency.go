@@ -45,7 +45,7 @@ func (a *Access) Claim(ctx context.Context, tokenID int64, key, fingerprint stri
 			return err
 		}
 		if r.Fingerprint != fingerprint {
-			return reconi.Errorf(reconi.KindInvalid, "Idempotency-Key %q was used before for a different request", reconi.Excerpt(key))
+			return reconi.Errorf(reconi.KindConflict, "Idempotency-Key %q was used before for a different request: use a new key for a new request", reconi.Excerpt(key))
 		}
 		if r.State == "pending" {
 			return reconi.ErrInFlight

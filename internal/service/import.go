@@ -186,7 +186,7 @@ func (s *Service) importRows(ctx context.Context, appID int64, next nextRow, in 
 		if err != nil {
 			return err
 		}
-		run := &importRun{s: s, tx: tx, app: a, in: in, before: before, now: now, res: res,
+		run := &importRun{s: s, tx: tx, app: a, in: in, before: before, now: now, res: res, skipExisting: opt.SkipExisting,
 			bad: &reconi.Error{Kind: reconi.KindInvalid}, insert: make([]store.UserRow, 0, importBatchSize)}
 		for {
 			b, err := sp.read()
@@ -226,6 +226,8 @@ type importRun struct {
 	badRows int
 	// insert is reused by every batch.
 	insert []store.UserRow
+	// skipExisting skips the rows of people the draft already has.
+	skipExisting bool
 }
 
 // report lists bad rows, up to MaxRowErrors, and counts the rest.
@@ -279,6 +281,21 @@ func (run *importRun) tally(b *checkedBatch, added []bool) error {
 		}
 		ok := added[next]
 		next++
+		if !ok && !invalid && run.skipExisting {
+			skip, rowErr, err := run.present(u, b.Lines[i], b.source(i))
+			if err != nil {
+				return err
+			}
+			if skip {
+				run.res.Skipped = append(run.res.Skipped, reconi.SkippedRow{Line: b.Lines[i], Source: b.source(i), Email: u.Email})
+				continue
+			}
+			if rowErr != nil {
+				run.badRows++
+				run.report(*rowErr)
+				continue
+			}
+		}
 		if !ok {
 			if !invalid {
 				run.badRows++
@@ -325,14 +342,53 @@ func (run *importRun) finish(ctx context.Context, dryRun bool) error {
 	if run.res.Added == 1 {
 		users = "user"
 	}
+	reason := fmt.Sprintf("%d %s imported%s", run.res.Added, users, run.in.from)
+	if n := len(run.res.Skipped); n > 0 {
+		reason += fmt.Sprintf("; %s already present, skipped", countNoun(n, "row", "rows"))
+	}
 	if err := run.tx.InsertEvent(&reconi.Event{ApplicationID: run.app.ID, From: string(reconi.AppDraft), To: string(reconi.AppDraft),
-		Actor: actorName(ctx), Reason: fmt.Sprintf("%d %s imported%s", run.res.Added, users, run.in.from), At: run.now.UTC()}); err != nil {
+		Actor: actorName(ctx), Reason: reason, At: run.now.UTC()}); err != nil {
 		return err
 	}
 	if dryRun {
 		return errDryRun
 	}
 	return nil
+}
+
+// present reports whether row u (at line, from source), refused as a
+// duplicate, is a person the draft had before the import with the same
+// data: then it is skipped. The same email with other data is a bad row,
+// naming the first field that differs; a duplicate within the input is
+// neither (false, nil), and is reported as such.
+func (run *importRun) present(u *reconi.User, line int, source string) (bool, *reconi.RowError, error) {
+	had, err := run.tx.UserByEmail(run.app.ID, u.Email)
+	if err != nil || had == nil || had.ID > run.before {
+		return false, nil, err
+	}
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	fields := []struct{ name, label, row, draft string }{
+		{"first_name", "first name", u.FirstName, had.FirstName},
+		{"last_name", "last name", u.LastName, had.LastName},
+		{"phone", "phone number", u.Phone, had.Phone},
+		{"employed", "employed", yesNo(u.Employed), yesNo(had.Employed)},
+	}
+	if u.DateOfBirth != "" {
+		fields = append(fields, struct{ name, label, row, draft string }{"date_of_birth", "date of birth", string(u.DateOfBirth), string(had.DateOfBirth)})
+	}
+	for _, f := range fields {
+		if f.row != f.draft {
+			return false, &reconi.RowError{Line: line, Source: source, Field: f.name, Value: f.row,
+				Message: fmt.Sprintf("%s is already a user of draft %d with %s %q: not the same person's data, so not skipped",
+					u.Email, run.app.ID, f.label, f.draft)}, nil
+		}
+	}
+	return true, nil, nil
 }
 
 // duplicate explains why email could not be inserted: an earlier line of the

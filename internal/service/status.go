@@ -12,12 +12,13 @@ import (
 // Applications lists "Applications in progress". State may name an
 // application state (draft, submitted, completed) or a user state (invited,
 // issued, ...), which keeps applications with at least one user in it.
-// Open leaves out completed applications.
+// Open leaves out completed applications, NoDrafts drafts.
 func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) (*reconi.ApplicationPage, error) {
 	if err := reconi.CheckTexts("", f); err != nil {
 		return nil, err
 	}
-	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email), Open: f.Open}
+	sf := store.ApplicationFilter{Email: strings.TrimSpace(f.Email), Open: f.Open, NoDrafts: f.NoDrafts,
+		SubmitKey: f.IdempotencyKey}
 	var err error
 	if sf.AfterID, err = reconi.ParseIDCursor(f.Cursor); err != nil {
 		return nil, err
@@ -41,7 +42,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 	if f.State != "" {
 		st := strings.ToLower(strings.TrimSpace(f.State))
 		switch {
-		case st == string(reconi.AppSubmitted) || st == string(reconi.AppCompleted):
+		case st == string(reconi.AppSubmitted) || st == string(reconi.AppCompleted) || st == string(reconi.AppDiscarded):
 			sf.State = reconi.AppState(st)
 		case slices.Contains(reconi.UserStates, reconi.UserState(st)):
 			// "draft" is both; as a user state it finds the same applications.
@@ -51,7 +52,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 				sf.UserState = reconi.UserState(st)
 			}
 		default:
-			names := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted)}
+			names := []string{string(reconi.AppSubmitted), string(reconi.AppCompleted), string(reconi.AppDiscarded)}
 			for _, u := range reconi.UserStates {
 				names = append(names, string(u))
 			}

@@ -55,6 +55,9 @@ type Tx interface {
 	// UpdateApplication writes state, permissions, validity, quote, terms and
 	// submission time.
 	UpdateApplication(a *reconi.Application) error
+	// DeleteApplicationUsers deletes every user of application appID and
+	// returns how many.
+	DeleteApplicationUsers(appID int64) (int64, error)
 	// CompletedAt returns when the last user of a submitted application
 	// reached an end state, or nil while a user has not.
 	CompletedAt(appID int64) (*time.Time, error)
@@ -253,7 +256,11 @@ type ApplicationFilter struct {
 	// Open leaves out completed applications (State is then not
 	// AppCompleted).
 	Open bool
-	Orgs []reconi.KVK
+	// NoDrafts leaves out drafts, and discarded ones.
+	NoDrafts bool
+	// SubmitKey keeps the application submitted with this idempotency key.
+	SubmitKey string
+	Orgs      []reconi.KVK
 	// AfterID and Limit (0: all) page the list.
 	AfterID int64
 	Limit   int

@@ -54,13 +54,13 @@ func (t *Tx) UpdateApplication(a *reconi.Application) error {
 		at = sql.NullInt64{Int64: micro(a.Terms.AgreedAt), Valid: true}
 	}
 	_, err = t.tx.Exec(`UPDATE applications SET state = $1, permissions = $2, validity_years = $3, quote = $4,
-		terms_version = $5, agreed_by = $6, agreed_at = $7, submitted_at = $8, submit_key = $9, manager_email = $10 WHERE id = $11`,
-		a.State, perms, a.ValidityYears, quote, tv, by, at, submitted, a.IdempotencyKey, a.NotifyEmail, a.ID)
+		terms_version = $5, agreed_by = $6, agreed_at = $7, submitted_at = $8, submit_key = $9, manager_email = $10, submit_fingerprint = $11 WHERE id = $12`,
+		a.State, perms, a.ValidityYears, quote, tv, by, at, submitted, a.IdempotencyKey, a.NotifyEmail, a.IdempotencyFingerprint, a.ID)
 	return err
 }
 
 const appColumns = `a.id, a.state, a.kvk, o.name, a.level, a.branch, a.permissions, a.validity_years, a.quote,
-	a.terms_version, a.agreed_by, a.agreed_at, a.created_by, a.created_at, a.submitted_at, a.submit_key, a.manager_email`
+	a.terms_version, a.agreed_by, a.agreed_at, a.created_by, a.created_at, a.submitted_at, a.submit_key, a.manager_email, a.submit_fingerprint`
 
 func (t *Tx) Application(id int64) (*reconi.Application, error) {
 	a := &reconi.Application{}
@@ -68,7 +68,7 @@ func (t *Tx) Application(id int64) (*reconi.Application, error) {
 	var created int64
 	err := t.tx.QueryRow(`SELECT `+appColumns+` FROM applications a JOIN organizations o ON o.kvk = a.kvk WHERE a.id = $1`, id).
 		Scan(&a.ID, &a.State, &a.Organization.KVK, &a.Organization.Name, &a.Level, &a.Branch, &r.permissions,
-			&a.ValidityYears, &r.quote, &r.termsVersion, &r.agreedBy, &r.agreedAt, &a.CreatedBy, &created, &r.submittedAt, &a.IdempotencyKey, &a.NotifyEmail)
+			&a.ValidityYears, &r.quote, &r.termsVersion, &r.agreedBy, &r.agreedAt, &a.CreatedBy, &created, &r.submittedAt, &a.IdempotencyKey, &a.NotifyEmail, &a.IdempotencyFingerprint)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -104,4 +104,12 @@ func (t *Tx) LockApplication(id int64) error {
 		return nil
 	}
 	return err
+}
+
+func (t *Tx) DeleteApplicationUsers(appID int64) (int64, error) {
+	res, err := t.tx.Exec(`DELETE FROM users WHERE application_id = $1`, appID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

@@ -20,7 +20,9 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		qargs = append(slices.Clone(args), strings.ToLower(f.Email))
 		person = fmt.Sprintf("COALESCE((SELECT u.state FROM users u WHERE u.application_id = a.id AND u.email_key = $%d), '')", len(qargs))
 	}
-	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, ` + person + `
+	// The latest event is the last change; events_application finds it.
+	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, ` + person + `,
+		COALESCE((SELECT e.at FROM events e WHERE e.application_id = a.id ORDER BY e.id DESC LIMIT 1), a.created_at)
 		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
 	if len(where) > 0 {
 		q += " WHERE " + where
@@ -36,13 +38,13 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 	var out []reconi.ApplicationSummary
 	for rows.Next() {
 		var s reconi.ApplicationSummary
-		var created int64
+		var created, updated int64
 		var submitted sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.PersonState); err != nil {
+		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.PersonState, &updated); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		s.CreatedAt = fromMicro(created)
+		s.CreatedAt, s.UpdatedAt = fromMicro(created), fromMicro(updated)
 		if submitted.Valid {
 			at := fromMicro(submitted.Int64)
 			s.SubmittedAt = &at
@@ -94,6 +96,12 @@ func applicationWhere(f store.ApplicationFilter) (string, []any) {
 	}
 	if f.Open {
 		where = append(where, "NOT "+completed)
+	}
+	if f.NoDrafts {
+		where = append(where, "a.state NOT IN ('draft', 'discarded')")
+	}
+	if f.SubmitKey != "" {
+		where = append(where, "a.submit_key = "+arg(f.SubmitKey))
 	}
 	if f.UserState != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM users u WHERE u.application_id = a.id AND u.state = "+arg(f.UserState)+")")
