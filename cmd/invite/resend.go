@@ -43,7 +43,8 @@ failed, kept) shows in reconi users show EMAIL.
 The helpdesk may resend; managers of the organisation and operators too.`,
 		Example: `  reconi invite resend 12 --email anna@example.nl
   reconi invite resend 12 --email anna@example.nl --new-link -o json`,
-		Args: cmdutil.ExactArgs(1, "the application ID"),
+		Args:              cmdutil.ExactArgs(1, "the application ID"),
+		ValidArgsFunction: cmdutil.FirstArg(cmdutil.CompleteApplications(f)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := cmdutil.ParseID("id", args[0])
 			if err != nil {
@@ -67,6 +68,7 @@ The helpdesk may resend; managers of the organisation and operators too.`,
 	}
 	cmd.Flags().StringVar(&opts.Email, "email", "", "the user's `email` address")
 	cmd.Flags().BoolVar(&opts.NewLink, "new-link", false, "send a new link; the old one stops working")
+	_ = cmd.RegisterFlagCompletionFunc("email", cmdutil.CompleteAppEmails(f))
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }

@@ -43,7 +43,8 @@ Managers of the organisation and operators may correct; the helpdesk may not
 the user's history, with who made it.`,
 		Example: `  reconi users update 12 --email jan@exmaple.nl --new-email jan@example.nl
   reconi users update 12 --email jan@example.nl --phone "06 12345678" -o json`,
-		Args: cmdutil.ExactArgs(1, "the application ID"),
+		Args:              cmdutil.ExactArgs(1, "the application ID"),
+		ValidArgsFunction: cmdutil.FirstArg(cmdutil.CompleteApplications(f)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := cmdutil.ParseID("id", args[0])
 			if err != nil {
@@ -71,6 +72,7 @@ the user's history, with who made it.`,
 	cmd.Flags().StringVar(&opts.Email, "email", "", "the user's `email` address as it is now")
 	cmd.Flags().StringVar(&opts.Update.Email, "new-email", "", "the right `email` address")
 	cmd.Flags().StringVar(&opts.Update.Phone, "phone", "", "the right `mobile` number")
+	_ = cmd.RegisterFlagCompletionFunc("email", cmdutil.CompleteAppEmails(f))
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }
