@@ -237,6 +237,18 @@ var _ = register("UpdateUser", func(t *testing.T, e *env) {
 	_, err = e.b.UpdateUser(e.ctx, a.ID, "nobody@example.nl", reconi.UserUpdate{Phone: "0611111111"})
 	wantErr(t, err, reconi.KindNotFound, "nobody@example.nl")
 
+	// A change of case alone keeps the link.
+	before := len(e.links(t, a.ID, "user1.fixed@example.nl"))
+	u, err = e.b.UpdateUser(e.ctx, a.ID, "user1.fixed@example.nl", reconi.UserUpdate{Email: "User1.Fixed@example.nl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "email in its new case", u.Email, "User1.Fixed@example.nl")
+	eq(t, "no new invitation", len(e.links(t, a.ID, "User1.Fixed@example.nl")), before)
+	if _, err := e.b.Invitation(e.ctx, links[0]); err != nil {
+		t.Errorf("a change of case voided the link: %v", err)
+	}
+
 	// A new number only: the link stays.
 	u, err = e.b.UpdateUser(e.ctx, a.ID, "user2@example.nl", reconi.UserUpdate{Phone: "06 11111111"})
 	if err != nil {

@@ -209,7 +209,9 @@ func (s *Service) UpdateUser(ctx context.Context, appID int64, email string, in 
 		if !emailChanged && !phoneChanged {
 			return reconi.Invalid("update", "nothing to change: %s already has this email address and mobile number", u.Email)
 		}
-		if emailChanged && !strings.EqualFold(newEmail, u.Email) {
+		// A change of case alone is the same address: its link stays.
+		moved := emailChanged && !strings.EqualFold(newEmail, u.Email)
+		if moved {
 			other, err := tx.UserByEmail(a.ID, newEmail)
 			if err != nil {
 				return err
@@ -251,7 +253,7 @@ func (s *Service) UpdateUser(ctx context.Context, appID int64, email string, in 
 			return err
 		}
 		var token string
-		if emailChanged && u.State != reconi.UserDraft {
+		if moved && u.State != reconi.UserDraft {
 			inv, err := tx.Invitation(u.ID)
 			if err != nil {
 				return err
