@@ -339,6 +339,7 @@ talks to a shared reconi server instead. The commands are the same.`,
 	add("server", auth.NewCmdAuth(f), serve.NewCmdServe(f, nil), tokens.NewCmdTokens(f))
 	root.AddCommand(version.NewCmdVersion(f, nil), gendocs.NewCmdGenDocs(f, nil))
 	requireSubcommand(root)
+	cmdutil.CompleteFlags(root, f)
 	return root
 }
 

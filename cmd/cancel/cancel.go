@@ -73,6 +73,8 @@ authorization manager").`,
 	cmd.Flags().StringVar(&opts.Email, "email", "", "cancel only the request of the user with this `email`")
 	cmd.Flags().StringVar(&opts.Reason, "reason", "", "a `text` for the history: why the requests are cancelled")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "cancel without asking")
+	cmd.ValidArgsFunction = cmdutil.FirstArg(cmdutil.CompleteApplications(f))
+	_ = cmd.RegisterFlagCompletionFunc("email", cmdutil.CompleteAppEmails(f))
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	return cmd
 }

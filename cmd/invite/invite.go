@@ -53,13 +53,16 @@ follows.
 
 LINK is the whole link from the email or the token at its end. The link is
 the user's key, so keep it out of your shell history: give "-" and paste it
-on standard input instead.`,
+on standard input instead.
+
+The helpdesk, the manager or an operator sends an invitation again with
+reconi invite resend APP_ID --email EMAIL.`,
 		Example: `  reconi invite show -
   reconi invite confirm - < link.txt
   reconi invite verify - --code 123456 < link.txt
   reconi invite order - < link.txt`,
 	}
-	cmd.AddCommand(NewCmdShow(f, nil), NewCmdConfirm(f, nil), NewCmdVerify(f, nil), NewCmdOrder(f, nil))
+	cmd.AddCommand(NewCmdShow(f, nil), NewCmdConfirm(f, nil), NewCmdVerify(f, nil), NewCmdOrder(f, nil), NewCmdResend(f, nil))
 	return cmd
 }
 

@@ -99,6 +99,7 @@ among them Belastingdienst and UWV.`,
 	})
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
 	cmdutil.CreatesDatabase(cmd)
+	cmd.ValidArgsFunction = cmdutil.FirstArg(cmdutil.CompleteOrgs(f))
 	return cmd
 }
 

@@ -39,6 +39,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 		},
 	}
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmd.ValidArgsFunction = cmdutil.FirstArg(cmdutil.CompleteOrgs(f))
 	return cmd
 }
 

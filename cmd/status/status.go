@@ -120,6 +120,7 @@ terminal each change is reported on stderr. The exit code says how it ended:
 		return out, cobra.ShellCompDirectiveNoFileComp
 	})
 	cmdutil.AddOutputFlags(cmd, &opts.Output)
+	cmd.ValidArgsFunction = cmdutil.FirstArg(cmdutil.CompleteApplications(f))
 	return cmd
 }
 

@@ -40,6 +40,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(context.Context, *RemoveOptions)
 		},
 	}
 	cmdutil.DraftFlag(cmd)
+	cmd.ValidArgsFunction = cmdutil.FirstArg(cmdutil.CompleteDraftEmails(f))
 	return cmd
 }
 

@@ -15,6 +15,6 @@ func NewCmdUsers(f *cmdutil.Factory) *cobra.Command {
 		Short: "Add users to the draft, one by one or from CSV (step 7); list, show and export them",
 	}
 	cmd.AddCommand(NewCmdAdd(f, nil), NewCmdImport(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdRemove(f, nil),
-		NewCmdExport(f, nil))
+		NewCmdExport(f, nil), NewCmdUpdate(f, nil))
 	return cmd
 }

@@ -196,6 +196,20 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 		t.Errorf("rejected: %s", u.State)
 	}
 
+	// The helpdesk sends an invitation again; the manager corrects a
+	// mobile number.
+	desk := e.client(e.token("helpdesk"), fast)
+	u, err = desk.ResendInvitation(ctx, a.ID, users[2].Email, true)
+	must(err)
+	if u.State != reconi.UserInvited || u.Email != users[2].Email {
+		t.Errorf("resent: %+v", u)
+	}
+	u, err = mgr.UpdateUser(ctx, a.ID, users[2].Email, reconi.UserUpdate{Phone: "06 23456789"})
+	must(err)
+	if u.Phone != "+31623456789" {
+		t.Errorf("updated: %+v", u)
+	}
+
 	// The manager stops what is left and reads the status.
 	a, err = mgr.Cancel(ctx, a.ID, users[2].Email, "left the company")
 	must(err)

@@ -29,3 +29,20 @@ func (c *Client) ConfirmDetails(ctx context.Context, token string) (*reconi.Invi
 func (c *Client) Order(ctx context.Context, token string) (*reconi.Invitation, error) {
 	return c.invitation(ctx, http.MethodPost, invPath(token, "/order"), struct{}{})
 }
+
+func (c *Client) ResendInvitation(ctx context.Context, appID int64, email string, newLink bool) (*reconi.User, error) {
+	var u reconi.User
+	body := map[string]bool{"new_link": newLink}
+	if err := c.do(ctx, http.MethodPost, appPath(appID, "/users/"+url.PathEscape(email)+"/resend"), nil, body, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+func (c *Client) UpdateUser(ctx context.Context, appID int64, email string, in reconi.UserUpdate) (*reconi.User, error) {
+	var u reconi.User
+	if err := c.do(ctx, http.MethodPatch, appPath(appID, "/users/"+url.PathEscape(email)), nil, in, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}

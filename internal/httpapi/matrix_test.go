@@ -56,6 +56,9 @@ var (
 	wizardA = rule{managerA: 0, managerB: 404, helpdeskA: 403, helpdeskAll: 403, operator: 403}
 	// manageA changes org A's issued means: its manager and operators.
 	manageA = rule{managerA: 0, managerB: 404, helpdeskA: 403, helpdeskAll: 403, operator: 0}
+	// resendA sends org A's invitations again: its manager, the helpdesk
+	// and operators.
+	resendA = rule{managerA: 0, managerB: 404, helpdeskA: 0, helpdeskAll: 0, operator: 0}
 	// operatorOnly keeps the broker's data and does the final checks.
 	operatorOnly = rule{managerA: 403, managerB: 403, helpdeskA: 403, helpdeskAll: 403, operator: 0}
 	// public routes are authorised by the invitation token in the path; an
@@ -162,6 +165,14 @@ func TestRoleMatrix(t *testing.T) {
 				e.t.Fatal(err)
 			}
 			return request{method: "POST", path: app(a.ID, "/discard"), body: map[string]string{"reason": "test"}}
+		}},
+		"POST /v1/applications/{id}/users/{email}/resend": {resendA.with(200), func(e *env) request {
+			id, u, _ := e.submitted(orgA, true)
+			return request{method: "POST", path: app(id, "/users/"+url.PathEscape(u.Email)+"/resend"), body: map[string]bool{"new_link": true}}
+		}},
+		"PATCH /v1/applications/{id}/users/{email}": {manageA.with(200), func(e *env) request {
+			id, u, _ := e.submitted(orgA, true)
+			return request{method: "PATCH", path: app(id, "/users/"+url.PathEscape(u.Email)), body: reconi.UserUpdate{Email: "fixed." + u.Email}}
 		}},
 		"GET /v1/invitations/{token}": {public, func(e *env) request {
 			tok, _ := e.invited(orgA, "confirm")

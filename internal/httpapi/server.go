@@ -190,8 +190,9 @@ func (s *Server) precheck(r *http.Request, pattern string, e endpoint, a reconi.
 			return err
 		}
 	}
-	if a.Role == reconi.RoleHelpdesk {
-		// A helpdesk token changes nothing, whatever the route.
+	if a.Role == reconi.RoleHelpdesk && e.act != reconi.ActResend {
+		// A helpdesk token changes nothing, whatever the route, but may
+		// send an invitation again.
 		return a.Permits(reconi.ActWizard)
 	}
 	return a.Permits(e.act)

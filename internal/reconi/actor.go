@@ -44,6 +44,8 @@ const (
 	ActRead     Action = iota // status, users, applications
 	ActWizard                 // drafts, users, permissions, submit, cancel
 	ActOperator               // the broker's register, catalogue, prices, identification results, final checks, the outbox
+	ActResend                 // send an invitation again: managers, operators and helpdesk
+	ActCorrect                // correct a user's email or mobile before it is verified: managers and operators
 )
 
 // Permits checks a's role alone against act, whatever the organisation:
@@ -63,8 +65,8 @@ func (a Actor) Permits(act Action) error {
 			return Errorf(KindForbidden, "only an operator may do this: the broker's register, catalogue and prices, "+
 				"identification results, final checks and the outbox; a %s token may not", a.Role)
 		}
-		if act == ActWizard && a.Role == RoleHelpdesk {
-			return Errorf(KindForbidden, "a helpdesk token reads status and users; it changes nothing")
+		if (act == ActWizard || act == ActCorrect) && a.Role == RoleHelpdesk {
+			return Errorf(KindForbidden, "a helpdesk token reads status and users and sends invitations again; it changes nothing else")
 		}
 		return nil
 	case "":

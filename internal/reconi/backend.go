@@ -81,6 +81,14 @@ type UserSide interface {
 	// Managers: stop a request still in progress; "" cancels every open user.
 	Cancel(ctx context.Context, appID int64, email, reason string) (*Application, error)
 
+	// The helpdesk, managers and operators: send a user's invitation again,
+	// with the same link while it is valid, or a new one (newLink, or after
+	// it expired) that voids the old.
+	ResendInvitation(ctx context.Context, appID int64, email string, newLink bool) (*User, error)
+	// Managers and operators: correct a user's email or mobile number before
+	// it is verified, voiding the links and codes sent to the old ones.
+	UpdateUser(ctx context.Context, appID int64, email string, in UserUpdate) (*User, error)
+
 	// The outbox: every email and SMS, as written, a page at a time.
 	Outbox(ctx context.Context, f OutboxFilter) (*MessagePage, error)
 	Message(ctx context.Context, id int64) (*Message, error)

@@ -80,3 +80,12 @@ type UserPage struct {
 	Users      []User `json:"users"`
 	NextCursor string `json:"next_cursor,omitempty"`
 }
+
+// UserUpdate corrects a user before the mobile number is verified; an empty
+// field stays as it is.
+type UserUpdate struct {
+	// Email is the new address.
+	Email string `json:"email,omitempty"`
+	// Phone is the new mobile number.
+	Phone string `json:"phone,omitempty"`
+}

@@ -40,17 +40,18 @@ func (s *Service) InviteLink(token string) string { return s.us.PublicURL + "/in
 // in the transaction that submits a.
 func (s *Service) invite(tx store.Tx, a *reconi.Application, now time.Time) error {
 	expires := now.Add(s.us.InvitationTTL)
+	key, err := s.invitationKey(tx)
+	if err != nil {
+		return err
+	}
 	n := 0
-	err := eachUser(tx, a.ID, func(u *reconi.User) error {
+	err = eachUser(tx, a.ID, func(u *reconi.User) error {
 		n++
 		if u.State != reconi.UserInvited {
 			return nil
 		}
-		token, err := secretToken()
+		token, err := s.putInvitation(tx, key, u.ID, nil, expires, now)
 		if err != nil {
-			return err
-		}
-		if err := tx.InsertInvitation(u.ID, hashSecret(token), expires, now); err != nil {
 			return err
 		}
 		return s.enqueue(tx, invitationEmail(a, *u, s.InviteLink(token), expires), now)
@@ -59,6 +60,186 @@ func (s *Service) invite(tx store.Tx, a *reconi.Application, now time.Time) erro
 		return err
 	}
 	return s.enqueue(tx, receiptEmail(a, n), now)
+}
+
+// putInvitation gives user userID a new link valid until expires, voiding
+// the one before (prev, nil when none), and returns its token. The count of
+// resends within the hour carries over from prev.
+func (s *Service) putInvitation(tx store.Tx, key []byte, userID int64, prev *store.Invitation, expires, now time.Time) (string, error) {
+	token, err := secretToken()
+	if err != nil {
+		return "", err
+	}
+	sealed, err := seal(key, userID, token)
+	if err != nil {
+		return "", err
+	}
+	inv := store.Invitation{UserID: userID, TokenHash: hashSecret(token), TokenSealed: sealed, ExpiresAt: expires, CreatedAt: now, SentAt: now}
+	if prev != nil {
+		inv.WindowStart, inv.WindowSends = prev.WindowStart, prev.WindowSends
+	}
+	return token, tx.PutInvitation(inv)
+}
+
+// MaxResendsPerHour caps how often one user's invitation is sent again
+// within an hour (the first invitation does not count).
+const MaxResendsPerHour = 3
+
+// ResendInvitation sends a user's invitation again: the same link while it
+// is valid, a new one (valid InvitationTTL from now, with the deadline
+// moved to match) when newLink is set or the link expired, which voids the
+// old link. A request that expired before the phone was verified and the
+// order placed is re-opened: back to invited, with a new link and deadline.
+// The helpdesk may do this, besides managers and operators.
+func (s *Service) ResendInvitation(ctx context.Context, appID int64, email string, newLink bool) (*reconi.User, error) {
+	if err := reconi.CheckText("email", email); err != nil {
+		return nil, err
+	}
+	addr, err := reconi.ParseEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.ExpireDue(ctx); err != nil {
+		return nil, err
+	}
+	var out *reconi.User
+	err = s.update(ctx, func(tx store.Tx) error {
+		a, u, err := s.appUser(ctx, tx, appID, addr, reconi.ActResend)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		reopen := false
+		switch u.State {
+		case reconi.UserInvited, reconi.UserDetailsConfirmed, reconi.UserPhoneVerified:
+		case reconi.UserExpired:
+			from, err := expiredFrom(tx, u.ID)
+			if err != nil {
+				return err
+			}
+			switch from {
+			case reconi.UserInvited, reconi.UserDetailsConfirmed, reconi.UserPhoneVerified:
+			default:
+				return reconi.Errorf(reconi.KindConflict, "the request of %s expired in state %s, not at the invitation; it cannot be re-opened",
+					u.Email, from)
+			}
+			reopen = true
+		default:
+			return reconi.Errorf(reconi.KindConflict, "the request of %s is %s: only an invitation not yet ordered (invited, "+
+				"details_confirmed, phone_verified) or one that expired can be sent again", u.Email, u.State)
+		}
+		inv, err := tx.Invitation(u.ID)
+		if err != nil {
+			return err
+		}
+		if inv != nil && now.Sub(inv.WindowStart) < time.Hour && inv.WindowSends >= MaxResendsPerHour {
+			return reconi.Errorf(reconi.KindConflict, "the invitation of %s was sent again %d times within the hour (at most %d); try again after %s UTC",
+				u.Email, inv.WindowSends, MaxResendsPerHour, inv.WindowStart.Add(time.Hour).Format("15:04"))
+		}
+		key, err := s.invitationKey(tx)
+		if err != nil {
+			return err
+		}
+		var token string
+		fresh := newLink || reopen || inv == nil || inv.TokenSealed == "" || !now.Before(inv.ExpiresAt) ||
+			(u.DeadlineAt != nil && !now.Before(*u.DeadlineAt))
+		if !fresh {
+			if token, err = unseal(key, u.ID, inv.TokenSealed); err != nil {
+				fresh = true
+			}
+		}
+		expires, deadline := now.Add(s.us.InvitationTTL), derefTime(u.DeadlineAt)
+		var why string
+		switch {
+		case !fresh:
+			expires = inv.ExpiresAt
+			why = fmt.Sprintf("invitation sent again, the same link (valid until %s)", expires.Format("2006-01-02"))
+		default:
+			if token, err = s.putInvitation(tx, key, u.ID, inv, expires, now); err != nil {
+				return err
+			}
+			deadline = expires
+			why = fmt.Sprintf("invitation sent again with a new link (valid until %s); the old link no longer works", expires.Format("2006-01-02"))
+			if reopen {
+				why = "expired request re-opened: " + why
+			}
+		}
+		// Count the send: the hour's window starts at the first resend.
+		inv, err = tx.Invitation(u.ID)
+		if err != nil {
+			return err
+		}
+		if now.Sub(inv.WindowStart) >= time.Hour {
+			inv.WindowStart, inv.WindowSends = now, 0
+		}
+		inv.WindowSends++
+		inv.SentAt = now
+		if err := tx.PutInvitation(*inv); err != nil {
+			return err
+		}
+		to := u.State
+		if reopen {
+			to = reconi.UserInvited
+			if err := tx.DeleteOTP(u.ID); err != nil {
+				return err
+			}
+		}
+		ok, err := tx.SetUserState(u.ID, u.State, to, deadline, store.EventInfo{Actor: actorName(ctx), Reason: why, At: now})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return reconi.Errorf(reconi.KindConflict, "the request of %s changed meanwhile; look again", u.Email)
+		}
+		u.State = to
+		if err := s.enqueue(tx, invitationEmail(a, *u, s.InviteLink(token), expires), now); err != nil {
+			return err
+		}
+		out, err = tx.User(u.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// appUser loads application appID and its user with email for actor
+// action act, holding the application's lock: not found when either is not
+// there (or not the actor's), conflict for a draft.
+func (s *Service) appUser(ctx context.Context, tx store.Tx, appID int64, email string, act reconi.Action) (*reconi.Application, *reconi.User, error) {
+	if err := tx.LockApplication(appID); err != nil {
+		return nil, nil, err
+	}
+	a, err := s.app(ctx, tx, appID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := authorize(ctx, act, a.Organization.KVK); err != nil {
+		return nil, nil, err
+	}
+	su, err := tx.UserByEmail(a.ID, email)
+	if err != nil {
+		return nil, nil, err
+	}
+	if su == nil {
+		return nil, nil, reconi.Errorf(reconi.KindNotFound, "%q is not a user of application %d", reconi.Excerpt(email), a.ID)
+	}
+	return a, &su.User, nil
+}
+
+// expiredFrom returns the state a user was in when the request expired.
+func expiredFrom(tx store.Tx, userID int64) (reconi.UserState, error) {
+	evs, err := tx.UserEvents(userID)
+	if err != nil {
+		return "", err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].To == string(reconi.UserExpired) && evs[i].From != evs[i].To {
+			return reconi.UserState(evs[i].From), nil
+		}
+	}
+	return "", nil
 }
 
 // invitation finds the user behind an invitation token and applies expiry.

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -157,4 +159,133 @@ func employedText(b *bool) string {
 		return ""
 	}
 	return strconv.FormatBool(*b)
+}
+
+// UpdateUser corrects the email address or mobile number of a user whose
+// phone is not verified yet (draft, invited, details_confirmed). The link
+// sent to the old address stops working and a new invitation goes to the
+// new one; a code sent to the old number stops working. Details already
+// confirmed must be confirmed again, as they changed. Managers and
+// operators may; the helpdesk may not.
+func (s *Service) UpdateUser(ctx context.Context, appID int64, email string, in reconi.UserUpdate) (*reconi.User, error) {
+	if err := checkTexts("email", email, "new email", in.Email, "phone", in.Phone); err != nil {
+		return nil, err
+	}
+	addr, err := reconi.ParseEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	var newEmail, newPhone string
+	if strings.TrimSpace(in.Email) != "" {
+		if newEmail, err = reconi.ParseEmail(in.Email); err != nil {
+			return nil, reconi.Invalid("new email", "%s", strings.TrimPrefix(reconi.ErrorMessage(err), "email: "))
+		}
+	}
+	if strings.TrimSpace(in.Phone) != "" {
+		if newPhone, err = reconi.ParseMobile(in.Phone); err != nil {
+			return nil, err
+		}
+	}
+	if newEmail == "" && newPhone == "" {
+		return nil, reconi.Invalid("update", "nothing to change: give a new email address, a new mobile number, or both")
+	}
+	if _, err := s.ExpireDue(ctx); err != nil {
+		return nil, err
+	}
+	var out *reconi.User
+	err = s.update(ctx, func(tx store.Tx) error {
+		a, u, err := s.appUser(ctx, tx, appID, addr, reconi.ActCorrect)
+		if err != nil {
+			return err
+		}
+		switch u.State {
+		case reconi.UserDraft, reconi.UserInvited, reconi.UserDetailsConfirmed:
+		default:
+			return reconi.Errorf(reconi.KindConflict, "the request of %s is %s: only users before phone_verified "+
+				"(draft, invited, details_confirmed) can be corrected", u.Email, u.State)
+		}
+		emailChanged := newEmail != "" && newEmail != u.Email
+		phoneChanged := newPhone != "" && newPhone != u.Phone
+		if !emailChanged && !phoneChanged {
+			return reconi.Invalid("update", "nothing to change: %s already has this email address and mobile number", u.Email)
+		}
+		// A change of case alone is the same address: its link stays.
+		moved := emailChanged && !strings.EqualFold(newEmail, u.Email)
+		if moved {
+			other, err := tx.UserByEmail(a.ID, newEmail)
+			if err != nil {
+				return err
+			}
+			if other != nil {
+				return reconi.Errorf(reconi.KindConflict, "%s is already a user of application %d", other.Email, a.ID)
+			}
+		}
+		old := *u
+		if emailChanged {
+			u.Email = newEmail
+		}
+		if phoneChanged {
+			u.Phone = newPhone
+		}
+		now := s.now().UTC()
+		if err := tx.SetUserContact(u.ID, u.Email, u.Phone, now); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return reconi.Errorf(reconi.KindConflict, "%s is already a user of application %d", u.Email, a.ID)
+			}
+			return err
+		}
+		var what []string
+		if emailChanged {
+			what = append(what, fmt.Sprintf("email %s → %s", old.Email, u.Email))
+		}
+		if phoneChanged {
+			what = append(what, fmt.Sprintf("mobile %s → %s", maskPhone(old.Phone), maskPhone(u.Phone)))
+		}
+		why := "details corrected: " + strings.Join(what, ", ")
+		to, deadline := u.State, derefTime(u.DeadlineAt)
+		if u.State == reconi.UserDetailsConfirmed {
+			// The person confirmed details that were wrong, and any code
+			// went to the old number.
+			to = reconi.UserInvited
+			why += "; to be confirmed again"
+		}
+		if err := tx.DeleteOTP(u.ID); err != nil {
+			return err
+		}
+		var token string
+		if moved && u.State != reconi.UserDraft {
+			inv, err := tx.Invitation(u.ID)
+			if err != nil {
+				return err
+			}
+			key, err := s.invitationKey(tx)
+			if err != nil {
+				return err
+			}
+			deadline = now.Add(s.us.InvitationTTL)
+			if token, err = s.putInvitation(tx, key, u.ID, inv, deadline, now); err != nil {
+				return err
+			}
+			why += fmt.Sprintf("; the link sent to %s no longer works, a new invitation went to %s", old.Email, u.Email)
+		}
+		ok, err := tx.SetUserState(u.ID, old.State, to, deadline, store.EventInfo{Actor: actorName(ctx), Reason: why, At: now})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return reconi.Errorf(reconi.KindConflict, "the request of %s changed meanwhile; look again", old.Email)
+		}
+		if token != "" {
+			u.State = to
+			if err := s.enqueue(tx, invitationEmail(a, *u, s.InviteLink(token), deadline), now); err != nil {
+				return err
+			}
+		}
+		out, err = tx.User(u.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

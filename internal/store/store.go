@@ -102,9 +102,18 @@ type Tx interface {
 	// CountUsersPastDeadline counts what UsersPastDeadline would list.
 	CountUsersPastDeadline(now time.Time) (int, error)
 
-	InsertInvitation(userID int64, tokenHash string, expires, created time.Time) error
+	// PutInvitation stores a user's invitation, replacing the one before:
+	// the old link's hash is gone, so the old link no longer works.
+	PutInvitation(inv Invitation) error
+	// Invitation returns a user's invitation, if it has one.
+	Invitation(userID int64) (*Invitation, error)
+	// DeleteInvitation voids a user's link.
+	DeleteInvitation(userID int64) error
 	// InvitationUser finds the user an invitation token hash belongs to.
 	InvitationUser(tokenHash string) (*reconi.User, time.Time, error)
+	// SetUserContact corrects a user's email and mobile number; ErrConflict
+	// when the application has the email already.
+	SetUserContact(id int64, email, phone string, at time.Time) error
 
 	OTP(userID int64) (*OTP, error)
 	PutOTP(o OTP) error
@@ -178,6 +187,20 @@ type Tx interface {
 	// DeleteIdempotencyKeys forgets answers recorded before doneBefore and
 	// claims last renewed before pendingBefore, and returns how many.
 	DeleteIdempotencyKeys(doneBefore, pendingBefore time.Time) (int64, error)
+}
+
+// Invitation is a user's invitation link as stored: the hash its link is
+// found by, the token sealed so that it can be sent again, and the sends
+// counted per hour.
+type Invitation struct {
+	UserID      int64
+	TokenHash   string
+	TokenSealed string
+	ExpiresAt   time.Time
+	CreatedAt   time.Time
+	SentAt      time.Time
+	WindowStart time.Time
+	WindowSends int
 }
 
 // OTP is a one-time code as stored: its hash, never the code.

@@ -164,3 +164,9 @@ func (t *Tx) PersonRequests(email string, kvk reconi.KVK, orgs []reconi.KVK) ([]
 	}
 	return out, rows.Err()
 }
+
+func (t *Tx) SetUserContact(id int64, email, phone string, at time.Time) error {
+	_, err := t.tx.Exec(`UPDATE users SET email = $1, email_key = $2, phone = $3, updated_at = $4 WHERE id = $5`,
+		email, strings.ToLower(email), phone, micro(at), id)
+	return t.conflict(err)
+}
