@@ -54,6 +54,8 @@ func TestCompletionFromTheBackend(t *testing.T) {
 		{[]string{"status", "3"}, []string{noFiles}},
 		{[]string{"cancel", ""}, []string{"1\tTest EMZ Dagobert, EH3, submitted, 2 users", "2\tTest EMZ Dagobert, EH3, draft, 1 user", noFiles}},
 		{[]string{"users", "add", "--draft", ""}, []string{"2\tTest EMZ Dagobert, EH3, draft, 1 user", noFiles}},
+		{[]string{"drafts", "use", ""}, []string{"2\tTest EMZ Dagobert, EH3, draft, 1 user", noFiles}},
+		{[]string{"drafts", "discard", ""}, []string{"2\tTest EMZ Dagobert, EH3, draft, 1 user", noFiles}},
 		{[]string{"outbox", "list", "--app", "1"}, []string{"1\tTest EMZ Dagobert, EH3, submitted, 2 users", noFiles}},
 		{[]string{"invite", "resend", "1", "--email", ""}, []string{"jan@example.nl\tJan Jansen, invited", "piet@example.nl\tPiet Puk, invited", noFiles}},
 		{[]string{"users", "update", "1", "--email", "P"}, []string{"piet@example.nl\tPiet Puk, invited", noFiles}},

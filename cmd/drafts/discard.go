@@ -45,7 +45,8 @@ On a terminal reconi asks first; without one (or with --no-input, or CI=true)
 --yes is required. When the draft is the current one, it is current no more.`,
 		Example: `  reconi drafts discard 12
   reconi drafts discard 12 --reason "started for the wrong organisation" --yes -o json`,
-		Args: cmdutil.ExactArgs(1, "the draft ID"),
+		Args:              cmdutil.ExactArgs(1, "the draft ID"),
+		ValidArgsFunction: cmdutil.FirstArg(cmdutil.CompleteDrafts(f)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := cmdutil.ParseID("id", args[0])
 			if err != nil {

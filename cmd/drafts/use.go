@@ -35,7 +35,8 @@ resume it. Only a draft can be used; a submitted application is a conflict
 (exit 5).`,
 		Example: `  reconi drafts use 12
   reconi users list`,
-		Args: cmdutil.ExactArgs(1, "the draft ID"),
+		Args:              cmdutil.ExactArgs(1, "the draft ID"),
+		ValidArgsFunction: cmdutil.FirstArg(cmdutil.CompleteDrafts(f)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := cmdutil.ParseID("id", args[0])
 			if err != nil {
