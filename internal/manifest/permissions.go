@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reconi/reconi/internal/reconi"
+	"gopkg.in/yaml.v3"
 )
 
 // checkPermissions refuses, before anything is planned, the permissions of
@@ -67,4 +68,60 @@ func checkPermissions(ctx context.Context, b reconi.Backend, m *Manifest) ([]rec
 		return nil, e
 	}
 	return uuids, nil
+}
+
+func (p *parser) permissions(n *yaml.Node) reconi.PermissionsInput {
+	in := reconi.PermissionsInput{Direct: true}
+	if n.Kind != yaml.MappingNode {
+		p.fail(n.Line, "permissions", "want a mapping with %s, not %s", strings.Join(permFields, ", "), kindName(n))
+		return in
+	}
+	f := p.fields(n, "permissions", permFields)
+	// boolean reads a yes/no field; ok is false when it is absent or bad.
+	boolean := func(key string) (value, ok bool) {
+		v := f[key]
+		if v == nil {
+			return false, false
+		}
+		s, ok := p.scalar(v, "permissions."+key)
+		if !ok {
+			return false, false
+		}
+		b, err := reconi.ParseBool(key, s)
+		p.check(v.Line, "permissions."+key, err)
+		return b, err == nil
+	}
+	if d, ok := boolean("direct"); ok {
+		in.Direct = d
+	}
+	all, ok := boolean("all_services")
+	in.AllServices = all
+	if ok && !all {
+		p.fail(f["all_services"].Line, "permissions.all_services", "false chooses nothing: leave it out and give providers or services, or direct: false")
+	}
+	in.Providers = p.list(f["providers"], "permissions.providers", func(s string) (string, error) { return s, nil })
+	in.Services = p.list(f["services"], "permissions.services", func(s string) (string, error) {
+		id, err := reconi.ParseServiceID(s)
+		return string(id), err
+	})
+
+	var given []string
+	if in.AllServices {
+		given = append(given, "all_services")
+	}
+	if f["providers"] != nil {
+		given = append(given, "providers")
+	}
+	if f["services"] != nil {
+		given = append(given, "services")
+	}
+	switch {
+	case !in.Direct && len(given) > 0:
+		p.fail(n.Line, "permissions", "direct: false adds no permissions, so %s cannot be given with it", strings.Join(given, " and "))
+	case in.Direct && len(given) == 0 && f["all_services"] == nil:
+		p.fail(n.Line, "permissions", "choose what the users may use: all_services: true, providers (a list of names) or services (a list of ServiceIDs); or direct: false for nothing yet")
+	case len(given) > 1:
+		p.fail(n.Line, "permissions", "choose one of all_services, providers or services, not %s together", strings.Join(given, " and "))
+	}
+	return in
 }
