@@ -43,6 +43,9 @@ type Tx interface {
 	Catalogue() (*reconi.Catalogue, error)
 	InsertPriceList(p reconi.PriceList, at time.Time) error
 	PriceList() (*reconi.PriceList, error)
+	// PriceListID is the ID of the price list in force (0: none), which
+	// changes whenever a list is loaded: the version of a cached copy.
+	PriceListID() (int64, error)
 
 	// InsertApplication stores a new application and sets its ID.
 	InsertApplication(a *reconi.Application) error
@@ -98,6 +101,9 @@ type Tx interface {
 	UsersInState(state reconi.UserState) ([]reconi.User, error)
 	// CountUsersPastDeadline counts what UsersPastDeadline would list.
 	CountUsersPastDeadline(now time.Time) (int, error)
+	// NextDeadline is the earliest deadline of a user in an open state, or
+	// the zero time when none has one.
+	NextDeadline() (time.Time, error)
 
 	InsertInvitation(userID int64, tokenHash string, expires, created time.Time) error
 	// InvitationUser finds the user an invitation token hash belongs to.
