@@ -133,6 +133,8 @@ type Tx interface {
 	// now, with no attempts and no error; it returns false when the message
 	// was not in state from any more.
 	RequeueMessage(id int64, from reconi.MessageState, now time.Time) (bool, error)
+	// OutboxDepth counts the outbox's messages by state (for metrics).
+	OutboxDepth() (map[reconi.MessageState]int, error)
 	// FinishMessage records the outcome of one delivery attempt, if the
 	// caller's lease (m.LockedUntil) still holds; otherwise it returns
 	// ErrConflict and changes nothing, as another dispatcher owns it now.
