@@ -218,6 +218,15 @@ wrk_run() {
 	rm -f "$o"
 }
 
+# first_draft FILE prints the ID of the first draft in a list of
+# applications (the JSON of GET /v1/applications): the seeder works four at
+# a time, so which application comes first, a draft or a submitted one,
+# differs between runs; a draft is measured every time.
+first_draft() {
+	grep -oE '"id":[0-9]+,"organization":\{[^}]*\},"level":"[^"]*","branch":"[^"]*","state":"draft"' "$1" |
+		head -1 | sed 's/^"id":\([0-9]*\),.*/\1/'
+}
+
 # serve_vs_baseline WORK RPS SECONDS CONNS measures the running server
 # (SERVE_URL, TOKEN) against WORK/baseline serving the same bytes: the list
 # of B's applications and one of them, each reconi run between two baseline
@@ -226,8 +235,8 @@ serve_vs_baseline() {
 	local work=$1 rps=$2 secs=$3 conns=$4 auth one i
 	auth="Authorization: Bearer $TOKEN"
 	curl -fsS -H "$auth" "$SERVE_URL/v1/applications?kvk=$KVK_B" >"$work/list.json" || die "GET /v1/applications failed"
-	one=$(grep -o '"id":[0-9]*' "$work/list.json" | head -1 | cut -d: -f2)
-	[ -n "$one" ] || die "no application of B in $(head -c 200 "$work/list.json")"
+	one=$(first_draft "$work/list.json")
+	[ -n "$one" ] || die "no draft of B in $(head -c 200 "$work/list.json")"
 	curl -fsS -H "$auth" "$SERVE_URL/v1/applications/$one" >"$work/one.json" || die "GET /v1/applications/$one failed"
 	: >"$work/baseline.addr"
 	"$work/baseline" -json "$work/list.json" -one "$work/one.json" -addr 127.0.0.1:0 >"$work/baseline.addr" 2>>"$BENCH_LOG" &
@@ -261,15 +270,21 @@ rps_table() {
 	awk -F'\t' '{ printf "| %s | %d | %.2f ms | %.2f ms | %d%s |\n", $1, $2, $3, $4, $5, $6 != "" ? " (" $6 ")" : "" }' "$1"
 }
 
-# rps_ratios RPS prints reconi's requests per second as a share of the
-# baseline's (the mean of the baseline's runs of the same request).
+# rps_ratios RPS prints reconi's requests per second (and those of a
+# "before" build, when measured) as a share of the baseline's, each the mean
+# of its runs of the same request, with the worst p99 of its runs.
 rps_ratios() {
 	awk -F'\t' '
-		$1 ~ /^baseline / { k = substr($1, 10); b[k] += $2; nb[k]++ }
-		$1 ~ /^reconi / { k = substr($1, 8); r[k] = $2; p[k] = $4 }
+		{ split($1, w, " "); who = w[1]; k = w[2]; n[who, k]++; sum[who, k] += $2; if ($4 > p[who, k]) p[who, k] = $4; keys[k] = 1 }
 		END {
-			for (k in r) if (nb[k]) printf "- %s: reconi %d req/s = **%.0f %%** of the bare handler (%d req/s, mean of %d runs); reconi p99 %.2f ms\n",
-				k, r[k], 100 * r[k] / (b[k] / nb[k]), b[k] / nb[k], nb[k], p[k]
+			for (k in keys) {
+				if (!n["baseline", k]) continue
+				b = sum["baseline", k] / n["baseline", k]
+				if (n["before", k]) printf "- %s, before: %d req/s = %.0f %% of the bare handler (%d req/s); p99 up to %.2f ms\n",
+					k, sum["before", k] / n["before", k], 100 * sum["before", k] / n["before", k] / b, b, p["before", k]
+				if (n["reconi", k]) printf "- %s: reconi %d req/s = **%.0f %%** of the bare handler (%d req/s, mean of %d runs); p99 up to %.2f ms\n",
+					k, sum["reconi", k] / n["reconi", k], 100 * sum["reconi", k] / n["reconi", k] / b, b, n["baseline", k], p["reconi", k]
+			}
 		}
 	' "$1" | sort
 }
