@@ -27,7 +27,6 @@ type Stmts struct {
 	m       map[string]*sql.Stmt
 	pending map[string]bool
 	closed  bool
-	wg      sync.WaitGroup
 }
 
 // NewStmts returns an empty cache for db.
@@ -50,9 +49,7 @@ func (c *Stmts) get(q string) *sql.Stmt {
 		return nil
 	}
 	c.pending[q] = true
-	c.wg.Add(1)
 	go func() {
-		defer c.wg.Done()
 		st, err := c.db.PrepareContext(context.Background(), q)
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -76,17 +73,16 @@ func (c *Stmts) Len() int {
 	return len(c.m)
 }
 
-// Close closes the prepared statements; call it before closing the pool.
+// Close closes the prepared statements; call it before closing the pool. A
+// preparation still waiting for a connection fails when the pool closes, or
+// closes its statement itself when it succeeds.
 func (c *Stmts) Close() error {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
-	c.closed = true
-	c.mu.Unlock()
-	c.wg.Wait()
-	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.closed = true
 	for q, st := range c.m {
 		st.Close()
 		delete(c.m, q)
