@@ -152,3 +152,139 @@ machine() {
 	fi
 	echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (other work on the machine slows every figure)"
 }
+
+# --- reconi serve -----------------------------------------------------------
+# Shared by bench/serve.sh and bench/run.sh.
+
+KVK_A=12345678 KVK_B=87654321
+
+# serve_home DIR RECONI makes DIR a new reconi home (configuration and
+# database in DIR, whatever RECONI_* variables the caller has) with
+# organisations A and B registered, and sets RECONI to the command line that
+# runs the binary RECONI there.
+serve_home() {
+	local dir=$1
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	RECONI=(env -i PATH="$PATH" HOME="$dir" XDG_CONFIG_HOME="$dir/config" XDG_DATA_HOME="$dir/data"
+		XDG_STATE_HOME="$dir/state" RECONI_DB="$dir/reconi.db" NO_COLOR=1 CI=true "$2")
+	"${RECONI[@]}" org register --kvk "$KVK_A" --name "Bench A BV" >>"$BENCH_LOG" 2>&1
+	"${RECONI[@]}" org register --kvk "$KVK_B" --name "Bench B BV" >>"$BENCH_LOG" 2>&1
+}
+
+# serve_start DIR starts "${RECONI[@]}" serve on a loopback port the kernel
+# picks, with a manager token for A and B: it sets SERVE_PID, SERVE_URL and
+# TOKEN. The request log goes to DIR/serve.log. Extra arguments go to serve.
+serve_start() {
+	local dir=$1 addr="" i
+	shift
+	TOKEN=$("${RECONI[@]}" tokens create --role manager --org "$KVK_A" --org "$KVK_B" --name bench -o json --jq .token 2>>"$BENCH_LOG")
+	"${RECONI[@]}" serve --addr 127.0.0.1:0 --log-format json "$@" >/dev/null 2>"$dir/serve.log" &
+	SERVE_PID=$!
+	for i in $(seq 300); do
+		addr=$(sed -n 's/.*"msg":"serving","addr":"\([^"]*\)".*/\1/p' "$dir/serve.log" | head -1)
+		[ -z "$addr" ] || break
+		kill -0 "$SERVE_PID" 2>/dev/null || die "reconi serve exited: $(tail -3 "$dir/serve.log")"
+		sleep 0.1
+	done
+	[ -n "$addr" ] || die "reconi serve did not start within 30 s: $(tail -3 "$dir/serve.log")"
+	case $addr in 127.0.0.1:*) ;; *) die "reconi serve listens on $addr, not loopback" ;; esac
+	SERVE_URL=http://$addr
+}
+
+# wrk_run RPS LABEL URL SECONDS CONNS [HEADER]: one wrk -t2 run; appends
+# "label rps p50 p99 non2xx sockets" (milliseconds) to RPS.
+wrk_run() {
+	local rps=$1 label=$2 url=$3 secs=$4 conns=$5 hdr=${6:-} o
+	o=$(mktemp)
+	local args=(-t2 "-c$conns" "-d${secs}s" --latency)
+	[ -z "$hdr" ] || args+=(-H "$hdr")
+	wrk "${args[@]}" "$url" >"$o" 2>&1 || die "wrk failed: $(cat "$o")"
+	cat "$o" >>"$BENCH_LOG"
+	awk -v label="$label" '
+		function ms(s) {
+			if (s ~ /us$/) return substr(s, 1, length(s) - 2) / 1000
+			if (s ~ /ms$/) return substr(s, 1, length(s) - 2) + 0
+			if (s ~ /s$/) return substr(s, 1, length(s) - 1) * 1000
+			return s
+		}
+		$1 == "50%" { p50 = ms($2) }
+		$1 == "99%" { p99 = ms($2) }
+		/^Requests\/sec:/ { r = $2 }
+		/Non-2xx or 3xx responses:/ { bad = $NF }
+		/Socket errors:/ { sock = $0 }
+		END { printf "%s\t%.0f\t%.2f\t%.2f\t%d\t%s\n", label, r, p50, p99, bad + 0, sock }
+	' "$o" >>"$rps"
+	rm -f "$o"
+}
+
+# first_draft FILE prints the ID of the first draft in a list of
+# applications (the JSON of GET /v1/applications): the seeder works four at
+# a time, so which application comes first, a draft or a submitted one,
+# differs between runs; a draft is measured every time.
+first_draft() {
+	grep -oE '"id":[0-9]+,"organization":\{[^}]*\},"level":"[^"]*","branch":"[^"]*","state":"draft"' "$1" |
+		head -1 | sed 's/^"id":\([0-9]*\),.*/\1/'
+}
+
+# serve_vs_baseline WORK RPS SECONDS CONNS measures the running server
+# (SERVE_URL, TOKEN) against WORK/baseline serving the same bytes: the list
+# of B's applications and one of them, each reconi run between two baseline
+# runs. Labels: "baseline list", "reconi list", "baseline one", "reconi one".
+serve_vs_baseline() {
+	local work=$1 rps=$2 secs=$3 conns=$4 auth one i
+	auth="Authorization: Bearer $TOKEN"
+	curl -fsS -H "$auth" "$SERVE_URL/v1/applications?kvk=$KVK_B" >"$work/list.json" || die "GET /v1/applications failed"
+	one=$(first_draft "$work/list.json")
+	[ -n "$one" ] || die "no draft of B in $(head -c 200 "$work/list.json")"
+	curl -fsS -H "$auth" "$SERVE_URL/v1/applications/$one" >"$work/one.json" || die "GET /v1/applications/$one failed"
+	: >"$work/baseline.addr"
+	"$work/baseline" -json "$work/list.json" -one "$work/one.json" -addr 127.0.0.1:0 >"$work/baseline.addr" 2>>"$BENCH_LOG" &
+	BASELINE_PID=$!
+	pids+=("$BASELINE_PID")
+	for i in $(seq 100); do
+		[ -s "$work/baseline.addr" ] && break
+		sleep 0.1
+	done
+	local base=http://$(head -1 "$work/baseline.addr")
+	cmp -s <(curl -fsS "$base/v1/applications") "$work/list.json" || die "the baseline does not answer the same list"
+	cmp -s <(curl -fsS "$base/v1/applications/$one") "$work/one.json" || die "the baseline does not answer the same application"
+	LIST_BYTES=$(wc -c <"$work/list.json") ONE_BYTES=$(wc -c <"$work/one.json")
+	say "requests per second: wrk -t2 -c$conns -d${secs}s, six runs"
+	wrk_run "$rps" "baseline list" "$base/v1/applications" "$secs" "$conns"
+	wrk_run "$rps" "reconi list" "$SERVE_URL/v1/applications?kvk=$KVK_B" "$secs" "$conns" "$auth"
+	wrk_run "$rps" "baseline one" "$base/v1/applications/$one" "$secs" "$conns"
+	wrk_run "$rps" "reconi one" "$SERVE_URL/v1/applications/$one" "$secs" "$conns" "$auth"
+	wrk_run "$rps" "baseline list" "$base/v1/applications" "$secs" "$conns"
+	wrk_run "$rps" "baseline one" "$base/v1/applications/$one" "$secs" "$conns"
+	kill "$BASELINE_PID" 2>/dev/null || true
+}
+
+# rps_table RPS SECONDS CONNS prints the wrk runs as a markdown table.
+rps_table() {
+	echo "wrk -t2 -c$3 -d$2s --latency, loopback; list: GET /v1/applications?kvk=… (20 applications,"
+	echo "$LIST_BYTES bytes), one: GET /v1/applications/{id} (5 users, $ONE_BYTES bytes); reconi with a manager token."
+	echo
+	echo "| server: request | requests/s | p50 | p99 | non-2xx |"
+	echo "| --- | --- | --- | --- | --- |"
+	awk -F'\t' '{ printf "| %s | %d | %.2f ms | %.2f ms | %d%s |\n", $1, $2, $3, $4, $5, $6 != "" ? " (" $6 ")" : "" }' "$1"
+}
+
+# rps_ratios RPS prints reconi's requests per second (and those of a
+# "before" build, when measured) as a share of the baseline's, each the mean
+# of its runs of the same request, with the worst p99 of its runs.
+rps_ratios() {
+	awk -F'\t' '
+		{ split($1, w, " "); who = w[1]; k = w[2]; n[who, k]++; sum[who, k] += $2; if ($4 > p[who, k]) p[who, k] = $4; keys[k] = 1 }
+		END {
+			for (k in keys) {
+				if (!n["baseline", k]) continue
+				b = sum["baseline", k] / n["baseline", k]
+				if (n["before", k]) printf "- %s, before: %d req/s = %.0f %% of the bare handler (%d req/s); p99 up to %.2f ms\n",
+					k, sum["before", k] / n["before", k], 100 * sum["before", k] / n["before", k] / b, b, p["before", k]
+				if (n["reconi", k]) printf "- %s: reconi %d req/s = **%.0f %%** of the bare handler (%d req/s, mean of %d runs); p99 up to %.2f ms\n",
+					k, sum["reconi", k] / n["reconi", k], 100 * sum["reconi", k] / n["reconi", k] / b, b, n["baseline", k], p["reconi", k]
+			}
+		}
+	' "$1" | sort
+}

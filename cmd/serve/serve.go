@@ -55,9 +55,13 @@ type Options struct {
 	// ReminderDays are the days before a means expires at which its
 	// manager is reminded.
 	ReminderDays []int
+	// MetricsListen is the address of the Prometheus metrics listener
+	// (/metrics); empty: none. It is never the API's listener.
+	MetricsListen string
 	// Listening, when set, is told the address once the server listens
-	// (tests listen on port 0).
-	Listening func(addr string)
+	// (tests listen on port 0); MetricsListening the metrics' address.
+	Listening        func(addr string)
+	MetricsListening func(addr string)
 }
 
 // NewCmdServe returns `reconi serve`.
@@ -79,9 +83,15 @@ identification partner, and requests past their deadline expire every
 
 Logs go to stderr, one line per request, never with a token. /healthz says
 the process is up, /readyz that the database answers. SIGINT or SIGTERM stops
-accepting requests and lets those in flight finish.`,
+accepting requests and lets those in flight finish.
+
+--metrics-listen serves Prometheus metrics at /metrics on an address of its
+own, never on the API's: requests by route and status, imports, the outbox's
+queue and the sweeps. Bind it to loopback or an internal network; it needs no
+token.`,
 		Example: `  reconi serve --addr 127.0.0.1:8080 --db /var/lib/reconi/reconi.db
-  reconi serve --addr :8443 --tls-cert cert.pem --tls-key key.pem`,
+  reconi serve --addr :8443 --tls-cert cert.pem --tls-key key.pem
+  reconi serve --addr :8443 --tls-cert cert.pem --tls-key key.pem --metrics-listen 127.0.0.1:9464`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (opts.TLSCert == "") != (opts.TLSKey == "") {
@@ -117,6 +127,7 @@ accepting requests and lets those in flight finish.`,
 	fl.DurationVar(&opts.SweepInterval, "sweep-interval", time.Minute, "how often requests past their deadline are expired, and means reminders queued")
 	fl.IntSliceVar(&opts.ReminderDays, "reminder-days", []int{60, 14}, "remind the manager this many `days` before a means expires (a list; one email per threshold)")
 	fl.DurationVar(&opts.ShutdownGrace, "shutdown-grace", 30*time.Second, "how long requests in flight may take to finish on shutdown")
+	fl.StringVar(&opts.MetricsListen, "metrics-listen", "", "`address` of a separate listener serving Prometheus metrics at /metrics (off when empty)")
 	cmdutil.CreatesDatabase(cmd)
 	return cmd
 }
@@ -160,11 +171,22 @@ func Run(ctx context.Context, opts *Options) error {
 			"/invite/...; set public_url (RECONI_PUBLIC_URL) to the address users reach this server at", "addr", opts.Addr)
 	}
 	access := service.NewAccess(st, opts.Now)
-	api := httpapi.New(svc, access, httpapi.Options{
+	var metrics *httpapi.Metrics
+	if opts.MetricsListen != "" {
+		metrics = httpapi.NewMetrics(func(ctx context.Context) (n map[reconi.MessageState]int, err error) {
+			err = st.View(ctx, func(tx store.Tx) error {
+				n, err = tx.OutboxDepth()
+				return err
+			})
+			return n, err
+		}, logger)
+	}
+	api := httpapi.New(metrics.Backend(svc), access, httpapi.Options{
 		Logger:         logger,
 		MaxBodyBytes:   opts.MaxBodyBytes,
 		MaxImportBytes: opts.MaxImportBytes,
 		Ready:          func(ctx context.Context) error { return ping(ctx, st) },
+		Metrics:        metrics,
 	})
 	// The user's steps, behind the invitation link in the email.
 	api.Mount("/invite/", web.New(svc, web.Options{CSRFSecret: []byte(cfg.Get(config.KeyCSRFSecret)), Now: opts.Now, Logger: logger,
@@ -206,6 +228,22 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
 	}
+	var mln net.Listener
+	var msrv *http.Server
+	if metrics != nil {
+		if mln, err = net.Listen("tcp", opts.MetricsListen); err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-listen %s: %w", opts.MetricsListen, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics.Handler())
+		msrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+			WriteTimeout: time.Minute, ErrorLog: slog.NewLogLogger(handler, slog.LevelWarn)}
+		logger.Info("serving metrics", "addr", mln.Addr().String(), "path", "/metrics")
+		if opts.MetricsListening != nil {
+			opts.MetricsListening(mln.Addr().String())
+		}
+	}
 	logger.Info("serving", "addr", ln.Addr().String(), "scheme", scheme)
 	if opts.Listening != nil {
 		opts.Listening(ln.Addr().String())
@@ -228,6 +266,18 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 		return fmt.Errorf("serving on %s: %w", ln.Addr(), err)
 	})
+	if msrv != nil {
+		g.Go(func() error {
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serving metrics on %s: %w", mln.Addr(), err)
+			}
+			return nil
+		})
+		g.Go(func() error {
+			<-gctx.Done()
+			return msrv.Close()
+		})
+	}
 	g.Go(func() error {
 		<-gctx.Done()
 		logger.Info("shutting down", "grace", opts.ShutdownGrace.String())
@@ -242,7 +292,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return ignoreStop(gctx, svc.RunDispatcher(gctx, senders, opts.DispatchInterval, logger))
 	})
 	g.Go(func() error {
-		sweep(gctx, sweeps(svc, access, opts.ReminderDays), opts.SweepInterval, logger)
+		sweep(gctx, sweeps(svc, access, opts.ReminderDays), opts.SweepInterval, logger, metrics)
 		return nil
 	})
 	if err := g.Wait(); err != nil {
@@ -266,6 +316,8 @@ type task struct {
 	// their deadline".
 	name string
 	run  func(context.Context) (int, error)
+	// metric names the task in reconi_sweep_duration_seconds.
+	metric string
 }
 
 // sweeps is the housekeeping serve runs every --sweep-interval, in order.
@@ -277,25 +329,28 @@ func sweeps(svc cmdutil.Local, access *service.Access, reminderDays []int) []tas
 		{"forgot idempotency keys older than a day", func(ctx context.Context) (int, error) {
 			n, err := access.ExpireIdempotencyKeys(ctx)
 			return int(n), err
-		}},
-		{"expired requests past their deadline", svc.ExpireDue},
+		}, "idempotency_keys"},
+		{"expired requests past their deadline", svc.ExpireDue, "deadlines"},
 		// Means past their end are recorded expired, and the reminders
 		// due before the end queued, each once (means_reminders).
 		{"swept issued means (expired and reminded)", func(ctx context.Context) (int, error) {
 			expired, reminded, err := svc.SweepMeans(ctx, reminderDays)
 			return expired + reminded, err
-		}},
+		}, "means"},
 	}
 }
 
 // sweep runs tasks at once and then every interval until ctx ends. A task
 // that fails is logged and tried again next time; the others still run.
-func sweep(ctx context.Context, tasks []task, interval time.Duration, logger *slog.Logger) {
+func sweep(ctx context.Context, tasks []task, interval time.Duration, logger *slog.Logger, metrics *httpapi.Metrics) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		for _, task := range tasks {
-			if n, err := task.run(ctx); err != nil && ctx.Err() == nil {
+			start := time.Now()
+			n, err := task.run(ctx)
+			metrics.ObserveSweep(task.metric, time.Since(start))
+			if err != nil && ctx.Err() == nil {
 				logger.Error("sweep failed", "task", task.name, "err", err)
 			} else if n > 0 {
 				logger.Info(task.name, "count", n)

@@ -43,6 +43,9 @@ type Options struct {
 	MaxImportBytes int64
 	// Ready reports whether the server can serve (the database answers).
 	Ready func(context.Context) error
+	// Metrics, when set, counts and times every request by route pattern
+	// and status (metrics.go).
+	Metrics *Metrics
 }
 
 // Server is the HTTP API.
@@ -90,6 +93,8 @@ func (s *Server) Handler() http.Handler { return s.logRequests(http.HandlerFunc(
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		// Mounted handlers may name a finer route themselves.
+		setRoute(r, pattern)
 		s.mux.ServeHTTP(w, r)
 		return
 	}
@@ -431,12 +436,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 					writeJSON(rec, http.StatusInternalServerError, ErrorBody{Error: *reconi.Errorf(reconi.KindInternal, "internal server error (reference %s)", id)})
 				}
 			}
+			took := time.Since(start)
 			route := slot.route
 			if route == "" {
+				// Never the path as a metric label: it may hold a token,
+				// and every path would be a series of its own.
+				s.opts.Metrics.observeRequest(Unmatched, rec.status, took)
 				route = r.Method + " " + loggedPath(r.URL.Path)
+			} else {
+				s.opts.Metrics.observeRequest(route, rec.status, took)
 			}
 			s.opts.Logger.Info("request", "request_id", id, "route", route,
-				"status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"status", rec.status, "duration_ms", float64(took.Microseconds())/1000,
 				"bytes", rec.bytes, "actor", slot.name, "role", slot.role)
 		}()
 		next.ServeHTTP(rec, r)

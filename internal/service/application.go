@@ -114,7 +114,7 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 	if err := authorize(ctx, actRead, ""); err != nil {
 		return nil, err
 	}
-	if _, err := s.ExpireDue(ctx); err != nil {
+	if err := s.expireOnRead(ctx); err != nil {
 		return nil, err
 	}
 	var a *reconi.Application

@@ -30,7 +30,7 @@ func (s *Service) Services(ctx context.Context, f reconi.ServiceFilter) ([]recon
 	}
 	var cat *reconi.Catalogue
 	if err := s.view(ctx, func(tx store.Tx) (err error) {
-		cat, err = tx.Catalogue()
+		cat, err = s.cachedCatalogue(tx)
 		return err
 	}); err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func (s *Service) Person(ctx context.Context, email, kvk string) (*reconi.Person
 	if err := authorize(ctx, actRead, org); err != nil {
 		return nil, err
 	}
-	if _, err := s.ExpireDue(ctx); err != nil {
+	if err := s.expireOnRead(ctx); err != nil {
 		return nil, err
 	}
 	p := &reconi.Person{Email: addr}

@@ -41,14 +41,6 @@ func (s *Service) PriceList(ctx context.Context) (*reconi.PriceList, error) {
 	return p, err
 }
 
-func (s *Service) priceList(tx store.Tx) (*reconi.PriceList, error) {
-	p, err := tx.PriceList()
-	if err == nil && p == nil {
-		err = reconi.Errorf(reconi.KindNotFound, "no price list is loaded")
-	}
-	return p, err
-}
-
 // LoadPriceList puts a new price list in force; drafts are quoted from it at
 // once, submitted applications keep the quote they were submitted with.
 func (s *Service) LoadPriceList(ctx context.Context, p reconi.PriceList) error {

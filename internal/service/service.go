@@ -37,6 +37,11 @@ type Service struct {
 	// enqueued counts messages this process wrote to the outbox or queued
 	// again, so an embedded command delivers only when it did.
 	enqueued atomic.Int64
+	// due is what reads know of the deadlines (expiry.go).
+	due dueState
+	// prices and catalogue are copies kept between requests (cache.go).
+	prices    priceCache
+	catalogue catalogueCache
 }
 
 var _ reconi.Backend = (*Service)(nil)
@@ -107,6 +112,10 @@ func (s *Service) view(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (s *Service) update(ctx context.Context, fn func(store.Tx) error) error {
+	// A change may give a request an earlier deadline than reads know.
+	defer s.due.forget()
+	// ... or load a catalogue.
+	defer s.catalogue.forget()
 	return wrap(s.store.Update(ctx, fn))
 }
 

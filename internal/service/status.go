@@ -59,7 +59,7 @@ func (s *Service) Applications(ctx context.Context, f reconi.ApplicationFilter) 
 			return nil, reconi.Invalid("state", "%q is not a state: want one of %s", reconi.Excerpt(f.State), strings.Join(names, ", "))
 		}
 	}
-	if _, err := s.ExpireDue(ctx); err != nil {
+	if err := s.expireOnRead(ctx); err != nil {
 		return nil, err
 	}
 	var out []reconi.ApplicationSummary

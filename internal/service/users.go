@@ -108,7 +108,7 @@ func (s *Service) Users(ctx context.Context, f reconi.UserFilter) (*reconi.UserP
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.ExpireDue(ctx); err != nil {
+	if err := s.expireOnRead(ctx); err != nil {
 		return nil, err
 	}
 	var out []reconi.User

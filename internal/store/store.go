@@ -43,6 +43,9 @@ type Tx interface {
 	Catalogue() (*reconi.Catalogue, error)
 	InsertPriceList(p reconi.PriceList, at time.Time) error
 	PriceList() (*reconi.PriceList, error)
+	// PriceListID is the ID of the price list in force (0: none), which
+	// changes whenever a list is loaded: the version of a cached copy.
+	PriceListID() (int64, error)
 
 	// InsertApplication stores a new application and sets its ID.
 	InsertApplication(a *reconi.Application) error
@@ -101,6 +104,9 @@ type Tx interface {
 	UsersInState(state reconi.UserState) ([]reconi.User, error)
 	// CountUsersPastDeadline counts what UsersPastDeadline would list.
 	CountUsersPastDeadline(now time.Time) (int, error)
+	// NextDeadline is the earliest deadline of a user in an open state, or
+	// the zero time when none has one.
+	NextDeadline() (time.Time, error)
 
 	// PutInvitation stores a user's invitation, replacing the one before:
 	// the old link's hash is gone, so the old link no longer works.
@@ -139,6 +145,8 @@ type Tx interface {
 	// now, with no attempts and no error; it returns false when the message
 	// was not in state from any more.
 	RequeueMessage(id int64, from reconi.MessageState, now time.Time) (bool, error)
+	// OutboxDepth counts the outbox's messages by state (for metrics).
+	OutboxDepth() (map[reconi.MessageState]int, error)
 	// FinishMessage records the outcome of one delivery attempt, if the
 	// caller's lease (m.LockedUntil) still holds; otherwise it returns
 	// ErrConflict and changes nothing, as another dispatcher owns it now.

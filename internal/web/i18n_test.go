@@ -78,7 +78,7 @@ func TestEveryState(t *testing.T) {
 					v := newView(lang, "details", "tok")
 					v.Inv, v.Rows, v.Steps, v.Step, v.Title = inv, detailRows(lang, inv, all), stepList(lang, 1), 1, "x"
 					var b strings.Builder
-					if err := pages["details"].ExecuteTemplate(&b, "layout", v); err != nil {
+					if err := pages()["details"].ExecuteTemplate(&b, "layout", v); err != nil {
 						t.Fatalf("%s perms %d: %v", lang, i, err)
 					}
 					if i >= 3 && !strings.Contains(b.String(), "<li>") {

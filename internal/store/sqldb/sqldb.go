@@ -35,12 +35,18 @@ type Dialect struct {
 
 // Tx implements store.Tx on a *sql.Tx.
 type Tx struct {
-	tx      *sql.Tx
+	tx      *stmtTx
 	dialect Dialect
 }
 
 // NewTx wraps tx.
-func NewTx(tx *sql.Tx, d Dialect) *Tx { return &Tx{tx: tx, dialect: d} }
+func NewTx(tx *sql.Tx, d Dialect) *Tx { return &Tx{tx: &stmtTx{Tx: tx}, dialect: d} }
+
+// NewCachedTx wraps tx, whose statements are prepared once through c, the
+// cache of the pool tx came from (see Stmts).
+func NewCachedTx(tx *sql.Tx, d Dialect, c *Stmts) *Tx {
+	return &Tx{tx: &stmtTx{Tx: tx, cache: c}, dialect: d}
+}
 
 var _ store.Tx = (*Tx)(nil)
 

@@ -139,18 +139,21 @@ func (t *Tx) CompletedAt(appID int64) (*time.Time, error) {
 }
 
 // countUsersByState fills in the user counts of the summaries in out, which
-// where and args selected, in one pass.
+// where and args selected, in one pass over the covering index
+// users(application_id, state); grouping by a.id follows the order the
+// applications are read in, so no temporary B-tree is built. When a
+// completed application was met, its completion time is read on its own.
 func (t *Tx) countUsersByState(out []reconi.ApplicationSummary, where string, args []any) error {
 	index := make(map[int64]int, len(out))
 	open := map[int64]bool{}
 	for i, s := range out {
 		index[s.ID] = i
 	}
-	cq := `SELECT u.application_id, u.state, COUNT(*), MAX(u.updated_at) FROM users u JOIN applications a ON a.id = u.application_id`
+	cq := `SELECT a.id, u.state, COUNT(*) FROM applications a JOIN users u ON u.application_id = a.id`
 	if len(where) > 0 {
 		cq += " WHERE " + where
 	}
-	cq += " GROUP BY u.application_id, u.state"
+	cq += " GROUP BY a.id, u.state"
 	crows, err := t.tx.Query(cq, args...)
 	if err != nil {
 		return err
@@ -160,8 +163,7 @@ func (t *Tx) countUsersByState(out []reconi.ApplicationSummary, where string, ar
 		var id int64
 		var state reconi.UserState
 		var n int
-		var last int64
-		if err := crows.Scan(&id, &state, &n, &last); err != nil {
+		if err := crows.Scan(&id, &state, &n); err != nil {
 			return err
 		}
 		if i, ok := index[id]; ok {
@@ -169,19 +171,20 @@ func (t *Tx) countUsersByState(out []reconi.ApplicationSummary, where string, ar
 			out[i].UsersTotal += n
 			if !state.Ended() {
 				open[id] = true
-			} else if at := fromMicro(last); out[i].CompletedAt == nil || at.After(*out[i].CompletedAt) {
-				out[i].CompletedAt = &at
 			}
 		}
 	}
 	if err := crows.Err(); err != nil {
 		return err
 	}
+	crows.Close()
 	for i := range out {
+		out[i].CompletedAt = nil
 		if out[i].State == reconi.AppSubmitted && out[i].UsersTotal > 0 && !open[out[i].ID] {
 			out[i].State = reconi.AppCompleted
-		} else {
-			out[i].CompletedAt = nil
+			if out[i].CompletedAt, err = t.CompletedAt(out[i].ID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -41,6 +41,8 @@ type Store struct {
 	// writes. Reads use a pool of their own and see WAL snapshots.
 	write *sql.DB
 	read  *sql.DB
+	// Each pool's prepared statements, reused across transactions.
+	writeStmts, readStmts *sqldb.Stmts
 }
 
 var _ store.Store = (*Store)(nil)
@@ -86,7 +88,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(4)
-	return &Store{write: write, read: read}, nil
+	return &Store{write: write, read: read, writeStmts: sqldb.NewStmts(write), readStmts: sqldb.NewStmts(read)}, nil
 }
 
 // sqliteHeader starts every SQLite database file.
@@ -266,20 +268,20 @@ func isUnique(err error) bool {
 
 // Update implements store.Store.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return run(ctx, s.write, nil, fn)
+	return run(ctx, s.write, s.writeStmts, nil, fn)
 }
 
 // View implements store.Store.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	return run(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
+	return run(ctx, s.read, s.readStmts, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
-func run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
+func run(ctx context.Context, db *sql.DB, stmts *sqldb.Stmts, opts *sql.TxOptions, fn func(store.Tx) error) error {
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
-	if err := fn(sqldb.NewTx(tx, sqldb.Dialect{IsUnique: isUnique})); err != nil {
+	if err := fn(sqldb.NewCachedTx(tx, sqldb.Dialect{IsUnique: isUnique}, stmts)); err != nil {
 		tx.Rollback()
 		// A request whose client went away fails with whatever the next
 		// query saw ("transaction has already been committed or rolled
@@ -308,7 +310,7 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	return errors.Join(s.write.Close(), s.read.Close())
+	return errors.Join(s.writeStmts.Close(), s.readStmts.Close(), s.write.Close(), s.read.Close())
 }
 
 // DB returns the write pool, for tests that inspect the file.
