@@ -27,11 +27,17 @@ type Stmts struct {
 	m       map[string]*sql.Stmt
 	pending map[string]bool
 	closed  bool
+	// stop ends the preparations still waiting for a connection when the
+	// cache closes; wg waits for those under way.
+	ctx  context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
 }
 
 // NewStmts returns an empty cache for db.
 func NewStmts(db *sql.DB) *Stmts {
-	return &Stmts{db: db, max: 512, m: map[string]*sql.Stmt{}, pending: map[string]bool{}}
+	ctx, stop := context.WithCancel(context.Background())
+	return &Stmts{db: db, max: 512, m: map[string]*sql.Stmt{}, pending: map[string]bool{}, ctx: ctx, stop: stop}
 }
 
 // get returns the prepared statement for q, or nil, then preparing it for
@@ -49,8 +55,10 @@ func (c *Stmts) get(q string) *sql.Stmt {
 		return nil
 	}
 	c.pending[q] = true
+	c.wg.Add(1)
 	go func() {
-		st, err := c.db.PrepareContext(context.Background(), q)
+		defer c.wg.Done()
+		st, err := c.db.PrepareContext(c.ctx, q)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		delete(c.pending, q)
@@ -74,15 +82,21 @@ func (c *Stmts) Len() int {
 }
 
 // Close closes the prepared statements; call it before closing the pool. A
-// preparation still waiting for a connection fails when the pool closes, or
-// closes its statement itself when it succeeds.
+// preparation still waiting for a connection is called off (a transaction
+// may hold the only one), and one under way is waited for: a connection
+// still busy when the pool closes would close later, and SQLite would leave
+// its -wal and -shm files behind.
 func (c *Stmts) Close() error {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
+	c.mu.Unlock()
+	c.stop()
+	c.wg.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for q, st := range c.m {
 		st.Close()
 		delete(c.m, q)
