@@ -181,7 +181,7 @@ func TestStatusOne(t *testing.T) {
 		"0000-00-00 00:00:00\t$ACTOR\tsanne@example.nl\tdraft\tuser added\n"+
 		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft\tuser added\n"+
 		"0000-00-00 00:00:00\t$ACTOR\t\tdraft\tpermissions set: all services of RVO, valid 3 years\n"+
-		"0000-00-00 00:00:00\t$ACTOR\t\tdraft → submitted\tsubmitted; agreed to conditions "+s.Terms().Version+"; quote €181.50\n"+
+		"0000-00-00 00:00:00\t$ACTOR\t\tdraft → submitted\tsubmitted; agreed to conditions "+s.Terms().Version+"; quote €133.10\n"+
 		"0000-00-00 00:00:00\t$ACTOR\tsanne@example.nl\tdraft → invited\tinvitation sent\n"+
 		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft → invited\tinvitation sent\n", "")
 
