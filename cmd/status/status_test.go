@@ -61,6 +61,7 @@ func TestStatusList(t *testing.T) {
 	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, `[
   {
     "id": 1,
+    "kind": "new",
     "organization": {
       "kvk": "69599084",
       "name": "Test EMZ Dagobert"
@@ -77,6 +78,7 @@ func TestStatusList(t *testing.T) {
   },
   {
     "id": 2,
+    "kind": "new",
     "organization": {
       "kvk": "69599084",
       "name": "Test EMZ Dagobert"
@@ -95,6 +97,7 @@ func TestStatusList(t *testing.T) {
 `, "")
 	s.Run("status", "-o", "yaml", "--org", cmdtest.KVK, "--state", "submitted").Expect(t, cmd.ExitOK, ""+
 		"- id: 2\n"+
+		"  kind: new\n"+
 		"  organization:\n"+
 		"    kvk: \"69599084\"\n"+
 		"    name: Test EMZ Dagobert\n"+

@@ -229,6 +229,11 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	if len(shown) != 1 || len(shown[0].History) == 0 {
 		t.Errorf("show %+v", shown)
 	}
+	rn, err := mgr.CreateRenewal(ctx, reconi.NewRenewal{KVK: orgA, Means: []string{users[0].Email}, ValidityYears: 1})
+	must(err)
+	if rn.Kind != reconi.AppKindRenewal || len(rn.Means) != 1 || rn.Means[0].Email != users[0].Email {
+		t.Errorf("renewal %+v", rn)
+	}
 	wd, err := mgr.WithdrawMeans(ctx, reconi.Withdrawal{KVK: orgA, Emails: []string{users[0].Email}, Reason: "left the company"})
 	must(err)
 	if len(wd.Withdrawn) != 1 || wd.Withdrawn[0].State != reconi.MeansWithdrawn {

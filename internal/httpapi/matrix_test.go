@@ -202,6 +202,11 @@ func TestRoleMatrix(t *testing.T) {
 			return request{method: "POST", path: "/v1/means/withdraw",
 				body: reconi.Withdrawal{KVK: orgA, Emails: []string{u.Email}, Reason: "left the company"}}
 		}},
+		"POST /v1/renewals": {wizardA.with(201), func(e *env) request {
+			u := e.issued(orgA)
+			return request{method: "POST", path: "/v1/renewals",
+				body: reconi.NewRenewal{KVK: orgA, Means: []string{u.Email}, ValidityYears: 1}}
+		}},
 		"GET /v1/people/{email}": {readA.with(200), get("/v1/people/" + url.PathEscape(usersA[0].Email) + "?kvk=" + orgA)},
 		"GET /v1/users":          {readA.with(200), get("/v1/users?application_id=" + strconv.FormatInt(usersA[0].ApplicationID, 10))},
 	}

@@ -59,6 +59,7 @@ func (s *Server) routes() []Route {
 		s.registerCancelRoutes,
 		s.registerOutboxRoutes,
 		s.registerMeansRoutes,
+		s.registerRenewalRoutes,
 	} {
 		register(on)
 	}

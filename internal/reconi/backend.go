@@ -55,6 +55,7 @@ type Backend interface {
 
 	UserSide
 	MeansBackend
+	RenewalBackend
 }
 
 // UserSide is what a user does from the invitation email, authorised by the

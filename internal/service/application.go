@@ -122,6 +122,11 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 		if err := firstUsers(tx, a); err != nil {
 			return err
 		}
+		if a.Kind != reconi.AppKindNew {
+			if a.Means, err = tx.AppMeans(a.ID, s.now().UTC()); err != nil {
+				return err
+			}
+		}
 		if a.State == reconi.AppDraft {
 			a.Quote, err = s.draftQuote(tx, a)
 		}
@@ -201,8 +206,26 @@ func (s *Service) draft(ctx context.Context, tx store.Tx, id int64) (*reconi.App
 }
 
 // unlockedDraft checks, without locking it, that an application is a draft
-// the actor may change: an import asks before it reads a long upload.
+// of new means the actor may change: an import asks before it reads a long
+// upload. Renewal and change drafts take no users and no permissions.
 func (s *Service) unlockedDraft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
+	a, err := s.unlockedAnyDraft(ctx, tx, id)
+	if err == nil && a.Kind != reconi.AppKindNew {
+		return nil, reconi.Errorf(reconi.KindConflict, "draft %d is a %s of issued means: users and permissions are not added to it; "+
+			"take a means off with users remove, or start a new draft", id, a.Kind)
+	}
+	return a, err
+}
+
+// anyDraft loads, locked, a draft of any kind the actor may change.
+func (s *Service) anyDraft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
+	if err := tx.LockApplication(id); err != nil {
+		return nil, err
+	}
+	return s.unlockedAnyDraft(ctx, tx, id)
+}
+
+func (s *Service) unlockedAnyDraft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
 	a, err := s.app(ctx, tx, id)
 	if err != nil {
 		return nil, err
@@ -218,6 +241,9 @@ func (s *Service) unlockedDraft(ctx context.Context, tx store.Tx, id int64) (*re
 }
 
 func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, error) {
+	if a.Kind != reconi.AppKindNew {
+		return s.linesQuote(tx, a)
+	}
 	pl, err := s.priceList(tx)
 	if err != nil {
 		return reconi.Quote{}, err
@@ -247,9 +273,12 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 				return err
 			}
 		}
-		a, err := s.draft(ctx, tx, appID)
+		a, err := s.anyDraft(ctx, tx, appID)
 		if err != nil {
 			return err
+		}
+		if a.Kind != reconi.AppKindNew {
+			return s.submitLines(ctx, tx, a, in.IdempotencyKey, notify, in.MaxPriceCents)
 		}
 		if err := s.checkDraft(tx, a, in.MaxPriceCents); err != nil {
 			return err

@@ -20,7 +20,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		qargs = append(slices.Clone(args), strings.ToLower(f.Email))
 		person = fmt.Sprintf("COALESCE((SELECT u.state FROM users u WHERE u.application_id = a.id AND u.email_key = $%d), '')", len(qargs))
 	}
-	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, ` + person + `
+	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, a.kind, ` + person + `
 		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
 	if len(where) > 0 {
 		q += " WHERE " + where
@@ -38,7 +38,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		var s reconi.ApplicationSummary
 		var created int64
 		var submitted sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.PersonState); err != nil {
+		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.Kind, &s.PersonState); err != nil {
 			rows.Close()
 			return nil, err
 		}
