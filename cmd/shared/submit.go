@@ -115,12 +115,13 @@ func PrintSubmitted(ios *output.IOStreams, out *cmdutil.OutputFlags, sub *reconi
 				invited++
 			}
 		}
-		verb := "renewed"
 		if sub.Kind == reconi.AppKindChange {
-			verb = "changed"
+			ios.Successf("Submitted permission change %d: %s gained %s; see them with reconi means list --org %s",
+				sub.ID, cmdutil.Count(done, "means", "means"), sub.Permissions, sub.Organization.KVK)
+			return nil
 		}
-		ios.Successf("Submitted %s %d: %s %s now, %s invited to order again; follow it with reconi status %d",
-			sub.Kind, sub.ID, cmdutil.Count(done, "means", "means"), verb, cmdutil.Count(invited, "user", "users"), sub.ID)
+		ios.Successf("Submitted renewal %d: %s renewed now, %s invited to order again; follow it with reconi status %d",
+			sub.ID, cmdutil.Count(done, "means", "means"), cmdutil.Count(invited, "user", "users"), sub.ID)
 		return nil
 	}
 	ios.Successf("Submitted application %d: %s invited; follow it with reconi status %d", sub.ID, cmdutil.Count(sub.UsersTotal, "user", "users"), sub.ID)

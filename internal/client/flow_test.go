@@ -234,6 +234,16 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	if rn.Kind != reconi.AppKindRenewal || len(rn.Means) != 1 || rn.Means[0].Email != users[0].Email {
 		t.Errorf("renewal %+v", rn)
 	}
+	ch, err := mgr.CreateGrant(ctx, reconi.NewGrant{KVK: orgA, Emails: []string{users[0].Email}, Providers: []string{"RVO"}, ValidityYears: 1})
+	must(err)
+	if ch.Kind != reconi.AppKindChange || len(ch.Means) != 1 || ch.Quote.TotalCents == 0 {
+		t.Errorf("change %+v", ch)
+	}
+	pw, err := mgr.WithdrawPermissions(ctx, reconi.PermissionWithdrawal{KVK: orgA, Emails: []string{users[0].Email}, All: true, Reason: "changed role", DryRun: true})
+	must(err)
+	if !pw.DryRun || len(pw.Withdrawn) == 0 {
+		t.Errorf("withdraw permissions %+v", pw)
+	}
 	wd, err := mgr.WithdrawMeans(ctx, reconi.Withdrawal{KVK: orgA, Emails: []string{users[0].Email}, Reason: "left the company"})
 	must(err)
 	if len(wd.Withdrawn) != 1 || wd.Withdrawn[0].State != reconi.MeansWithdrawn {

@@ -60,6 +60,7 @@ func (s *Server) routes() []Route {
 		s.registerOutboxRoutes,
 		s.registerMeansRoutes,
 		s.registerRenewalRoutes,
+		s.registerGrantRoutes,
 	} {
 		register(on)
 	}

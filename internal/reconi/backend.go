@@ -56,6 +56,7 @@ type Backend interface {
 	UserSide
 	MeansBackend
 	RenewalBackend
+	GrantBackend
 }
 
 // UserSide is what a user does from the invitation email, authorised by the

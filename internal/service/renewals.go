@@ -258,6 +258,9 @@ func (s *Service) linesQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, 
 	if err != nil {
 		return reconi.Quote{}, err
 	}
+	if a.Kind == reconi.AppKindChange {
+		return grantQuote(pl, a, lines)
+	}
 	items := make([]reconi.RenewalItem, len(lines))
 	for i, l := range lines {
 		items[i] = reconi.RenewalItem{Level: l.Level, Permissions: int64(l.Permissions),
@@ -293,6 +296,8 @@ func (s *Service) submitLines(ctx context.Context, tx store.Tx, a *reconi.Applic
 		if err := checkNotRenewing(tx, ms, a.ID); err != nil {
 			return err
 		}
+	} else if err := s.checkGrant(tx, a, lines); err != nil {
+		return err
 	}
 	if a.Quote, err = s.linesQuote(tx, a); err != nil {
 		return err
@@ -310,6 +315,9 @@ func (s *Service) submitLines(ctx context.Context, tx store.Tx, a *reconi.Applic
 	if err := tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(reconi.AppDraft), To: string(reconi.AppSubmitted),
 		Actor: actor, Reason: fmt.Sprintf("submitted; agreed to conditions %s; quote %s", s.terms.Version, reconi.FormatCents(a.Quote.TotalCents)), At: now}); err != nil {
 		return err
+	}
+	if a.Kind == reconi.AppKindChange {
+		return s.applyGrant(tx, a, lines, actor, now)
 	}
 	return s.applyRenewal(tx, a, lines, actor, now)
 }

@@ -179,6 +179,13 @@ type Tx interface {
 	// again before the new date. It returns false for a withdrawn means.
 	RenewMeans(id int64, expires time.Time) (bool, error)
 
+	// GrantMeansPermissions gives a means each of ps: one it has already
+	// (the same scope, provider and service) ends no earlier than given.
+	GrantMeansPermissions(meansID int64, ps []reconi.MeansPermission) error
+	// DeleteMeansPermissions takes each of ps (by scope, provider and
+	// service) off a means.
+	DeleteMeansPermissions(meansID int64, ps []reconi.MeansPermission) error
+
 	InsertToken(t *Token) error
 	TokenByHash(hash string) (*Token, error)
 	Tokens() ([]Token, error)

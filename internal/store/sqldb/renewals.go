@@ -112,3 +112,37 @@ func (t *Tx) RenewMeans(id int64, expires time.Time) (bool, error) {
 	_, err = t.tx.Exec(`DELETE FROM means_reminders WHERE means_id = $1`, id)
 	return err == nil, err
 }
+
+func (t *Tx) GrantMeansPermissions(meansID int64, ps []reconi.MeansPermission) error {
+	for _, p := range ps {
+		res, err := t.tx.Exec(`UPDATE means_permissions SET expires_at = $1
+			WHERE means_id = $2 AND scope = $3 AND provider = $4 AND service = $5 AND expires_at < $1`,
+			micro(p.ExpiresAt), meansID, p.Scope, p.Provider, p.Service)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := t.tx.Exec(`INSERT INTO means_permissions (means_id, scope, provider, service, expires_at)
+			SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM means_permissions
+				WHERE means_id = $1 AND scope = $2 AND provider = $3 AND service = $4)`,
+			meansID, p.Scope, p.Provider, p.Service, micro(p.ExpiresAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Tx) DeleteMeansPermissions(meansID int64, ps []reconi.MeansPermission) error {
+	for _, p := range ps {
+		if _, err := t.tx.Exec(`DELETE FROM means_permissions WHERE means_id = $1 AND scope = $2 AND provider = $3 AND service = $4`,
+			meansID, p.Scope, p.Provider, p.Service); err != nil {
+			return err
+		}
+	}
+	return nil
+}
