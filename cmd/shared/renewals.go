@@ -3,6 +3,7 @@ package shared
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
@@ -47,4 +48,23 @@ func printLinesSummary(ios *output.IOStreams, a *reconi.Application) error {
 	}
 	fmt.Fprintln(ios.Out)
 	return PrintQuote(ios, &a.Quote)
+}
+
+// printLinks says which users of a already hold a means for another
+// organisation, which is linked instead of bought; nothing when none do.
+func printLinks(ios *output.IOStreams, a *reconi.Application) error {
+	if len(a.Links) == 0 {
+		return nil
+	}
+	return output.PrintKV(ios, [][2]string{{"Linked", LinksText(a.Links)}})
+}
+
+// LinksText names the users whose means is linked, with the means held.
+func LinksText(links []reconi.AppLink) string {
+	parts := make([]string, len(links))
+	for i, l := range links {
+		parts[i] = fmt.Sprintf("%s (means %d of %s, %s)", l.Email, l.MeansID, l.Organization.Name, l.Level)
+	}
+	return fmt.Sprintf("%d already %s a means, linked instead of bought: %s", len(links),
+		map[bool]string{true: "holds", false: "hold"}[len(links) == 1], strings.Join(parts, ", "))
 }

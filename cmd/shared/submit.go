@@ -169,6 +169,9 @@ func printSummary(ios *output.IOStreams, a *reconi.Application, terms *reconi.Te
 	}); err != nil {
 		return err
 	}
+	if err := printLinks(ios, a); err != nil {
+		return err
+	}
 	fmt.Fprintln(ios.Out)
 	if err := PrintQuote(ios, &a.Quote); err != nil {
 		return err

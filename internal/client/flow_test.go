@@ -244,6 +244,11 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	if !pw.DryRun || len(pw.Withdrawn) == 0 {
 		t.Errorf("withdraw permissions %+v", pw)
 	}
+	lk, err := mgr.Links(ctx, reconi.LinkQuery{KVK: orgA, Level: "EH3", People: []reconi.LinkPerson{{Email: users[0].Email, Phone: users[0].Phone}}})
+	must(err)
+	if len(lk) != 0 {
+		t.Errorf("links within the organisation that holds the means: %+v", lk)
+	}
 	wd, err := mgr.WithdrawMeans(ctx, reconi.Withdrawal{KVK: orgA, Emails: []string{users[0].Email}, Reason: "left the company"})
 	must(err)
 	if len(wd.Withdrawn) != 1 || wd.Withdrawn[0].State != reconi.MeansWithdrawn {

@@ -61,6 +61,7 @@ func (s *Server) routes() []Route {
 		s.registerMeansRoutes,
 		s.registerRenewalRoutes,
 		s.registerGrantRoutes,
+		s.registerLinkRoutes,
 	} {
 		register(on)
 	}

@@ -33,8 +33,11 @@ type Application struct {
 	State AppState `json:"state"`
 	// Kind is new (the wizard), renewal or change; Means lists the issued
 	// means a renewal or change is about.
-	Kind         AppKind      `json:"kind"`
-	Means        []AppMeans   `json:"means,omitempty"`
+	Kind  AppKind    `json:"kind"`
+	Means []AppMeans `json:"means,omitempty"`
+	// Links are the users whose means, held for another organisation, is
+	// (or on submit will be) linked to this one instead of a new means.
+	Links        []AppLink    `json:"links,omitempty"`
 	Organization OrgRef       `json:"organization"`
 	Level        Level        `json:"level"`
 	Branch       BranchNumber `json:"branch"`

@@ -57,6 +57,7 @@ type Backend interface {
 	MeansBackend
 	RenewalBackend
 	GrantBackend
+	LinkBackend
 }
 
 // UserSide is what a user does from the invitation email, authorised by the

@@ -127,6 +127,9 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 				return err
 			}
 		}
+		if err := s.appLinks(tx, a); err != nil {
+			return err
+		}
 		if a.State == reconi.AppDraft {
 			a.Quote, err = s.draftQuote(tx, a)
 		}
@@ -252,8 +255,12 @@ func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, 
 	if err != nil {
 		return reconi.Quote{}, err
 	}
-	return quote(pl, quoteInput{level: a.Level, validity: a.ValidityYears, users: total, notEmployed: notEmployed,
-		permissions: int64(a.Permissions.Count())})
+	links, err := s.draftLinks(tx, a)
+	if err != nil {
+		return reconi.Quote{}, err
+	}
+	return quote(pl, quoteInput{level: a.Level, validity: a.ValidityYears, users: total, notEmployed: notEmployed - linkedNotEmployed(links),
+		permissions: int64(a.Permissions.Count()), linked: int64(len(links))})
 }
 
 // Submit agrees to the terms and submits a draft (wizard step 10): every user
@@ -374,6 +381,10 @@ func (s *Service) submit(ctx context.Context, tx store.Tx, a *reconi.Application
 	}
 	if err := tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(reconi.AppDraft), To: string(reconi.AppSubmitted),
 		Actor: actor, Reason: fmt.Sprintf("submitted; agreed to conditions %s; quote %s", s.terms.Version, reconi.FormatCents(a.Quote.TotalCents)), At: now}); err != nil {
+		return err
+	}
+	// Users who hold a means for another organisation have it linked.
+	if err := s.linkUsers(tx, a, actor, now); err != nil {
 		return err
 	}
 	// Sending the invitation email is the outbox's work; here the

@@ -19,13 +19,14 @@ type quoteInput struct {
 	users       int64
 	notEmployed int64
 	permissions int64 // per user
+	linked      int64 // users whose means is linked, not bought
 }
 
 // quote prices an application with the price list's one arithmetic,
 // (*reconi.PriceList).Quote, which `reconi plan` uses too.
 func quote(pl *reconi.PriceList, in quoteInput) (reconi.Quote, error) {
 	return pl.Quote(reconi.QuoteInput{Level: in.level, ValidityYears: in.validity, Users: in.users,
-		NotEmployed: in.notEmployed, Permissions: in.permissions})
+		NotEmployed: in.notEmployed, Permissions: in.permissions, Linked: in.linked})
 }
 
 // PriceList returns the price list in force.

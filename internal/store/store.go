@@ -186,6 +186,16 @@ type Tx interface {
 	// service) off a means.
 	DeleteMeansPermissions(meansID int64, ps []reconi.MeansPermission) error
 
+	// AppLinks lists the draft users of application appID (of
+	// organisation kvk) who hold an active means at rank minRank or above
+	// for another organisation, with the same email, mobile number and,
+	// when both have one, date of birth; one means each, the highest.
+	AppLinks(appID int64, kvk reconi.KVK, minRank int, now time.Time) ([]reconi.AppLink, error)
+	// LinkFor finds the means AppLinks would find for one person, or nil.
+	LinkFor(p reconi.LinkPerson, kvk reconi.KVK, minRank int, now time.Time) (*reconi.AppLink, error)
+	// LinkedMeans lists the means application appID linked, as links.
+	LinkedMeans(appID int64) ([]reconi.AppLink, error)
+
 	InsertToken(t *Token) error
 	TokenByHash(hash string) (*Token, error)
 	Tokens() ([]Token, error)

@@ -106,10 +106,15 @@ func (t *Tx) RenewMeans(id int64, expires time.Time) (bool, error) {
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return false, err
 	}
-	if _, err := t.tx.Exec(`UPDATE means_permissions SET expires_at = $1 WHERE means_id = $2 AND expires_at < $1`, e, id); err != nil {
+	// Its links to other organisations end with it.
+	if _, err := t.tx.Exec(`UPDATE means SET state = 'active', expires_at = $1 WHERE linked_to = $2 AND state <> 'withdrawn'`, e, id); err != nil {
 		return false, err
 	}
-	_, err = t.tx.Exec(`DELETE FROM means_reminders WHERE means_id = $1`, id)
+	mine := `(means_id = $2 OR means_id IN (SELECT l.id FROM means l WHERE l.linked_to = $2 AND l.state <> 'withdrawn'))`
+	if _, err := t.tx.Exec(`UPDATE means_permissions SET expires_at = $1 WHERE `+mine+` AND expires_at < $1`, e, id); err != nil {
+		return false, err
+	}
+	_, err = t.tx.Exec(`DELETE FROM means_reminders WHERE means_id = $1 OR means_id IN (SELECT l.id FROM means l WHERE l.linked_to = $1)`, id)
 	return err == nil, err
 }
 

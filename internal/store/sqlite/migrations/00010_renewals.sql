@@ -18,6 +18,15 @@ CREATE TABLE application_means (
 );
 CREATE INDEX application_means_means ON application_means (means_id);
 
+-- One person, one means: a means linked to another organisation is a row of
+-- its own (that organisation's, with its permissions) whose linked_to names
+-- the means it extends (no foreign key, so that SQLite can drop the column
+-- again); it ends when that means ends.
+ALTER TABLE means ADD COLUMN linked_to INTEGER;
+CREATE INDEX means_linked_to ON means (linked_to) WHERE linked_to IS NOT NULL;
+
 -- +goose Down
+DROP INDEX means_linked_to;
+ALTER TABLE means DROP COLUMN linked_to;
 DROP TABLE application_means;
 ALTER TABLE applications DROP COLUMN kind;
