@@ -128,6 +128,13 @@ var _ = register("renewals/an active means is renewed from its end date, at once
 	next := e.renewal(t, reconi.NewRenewal{KVK: kvkA, Means: []string{fmt.Sprint(before[0].ID)}, ValidityYears: 5})
 	eq(t, "next renewal lines", len(next.Means), 1)
 
+	// The organisation's users are its users, not the renewal's copies.
+	page, err := e.b.Users(e.ctx, reconi.UserFilter{KVK: kvkA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eqSlice(t, "organisation's users", emails(page.Users), []string{"user1@example.nl", "user2@example.nl"})
+
 	// Status knows the kind.
 	apps := e.applications(t, reconi.ApplicationFilter{KVK: kvkA})
 	kinds := make([]string, len(apps))
@@ -229,4 +236,21 @@ var _ = register("renewals/a means withdrawn after the draft started is not rene
 	re := wantErr(t, err, reconi.KindInvalid, "nothing was submitted")
 	wantRows(t, re, row{1, "means", []string{"withdrawn", "users remove user1@example.nl"}})
 	eq(t, "still a draft", e.app(t, a.ID).State, reconi.AppDraft)
+})
+
+var _ = register("renewals/a cancelled renewal request frees the means", func(t *testing.T, e *env) {
+	e.orgA(t)
+	e.issue(t, kvkA, 1, 1, allServices3y)
+	m := e.listMeans(t, reconi.MeansFilter{})[0]
+	e.clock.Advance(m.ExpiresAt.Sub(e.clock.Now()) + day)
+	a := e.renewal(t, reconi.NewRenewal{KVK: kvkA, Means: []string{"user1@example.nl"}, ValidityYears: 1})
+	e.submit(t, a.ID)
+	eq(t, "request", e.app(t, a.ID).Users[0].State, reconi.UserInvited)
+	// An expired means cannot be withdrawn; the manager cancels its
+	// renewal request instead, and the means may be renewed again.
+	if _, err := e.b.Cancel(e.ctx, a.ID, "user1@example.nl", "left"); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "request", e.app(t, a.ID).Users[0].State, reconi.UserCancelled)
+	e.renewal(t, reconi.NewRenewal{KVK: kvkA, Means: []string{"user1@example.nl"}, ValidityYears: 1})
 })

@@ -42,10 +42,10 @@ func (s *Service) invite(tx store.Tx, a *reconi.Application, now time.Time) erro
 	expires := now.Add(s.us.InvitationTTL)
 	n := 0
 	err := eachUser(tx, a.ID, func(u *reconi.User) error {
-		n++
 		if u.State != reconi.UserInvited {
-			return nil
+			return nil // linked users are issued without an invitation
 		}
+		n++
 		token, err := secretToken()
 		if err != nil {
 			return err
