@@ -254,3 +254,55 @@ var _ = register("renewals/a cancelled renewal request frees the means", func(t 
 	eq(t, "request", e.app(t, a.ID).Users[0].State, reconi.UserCancelled)
 	e.renewal(t, reconi.NewRenewal{KVK: kvkA, Means: []string{"user1@example.nl"}, ValidityYears: 1})
 })
+
+var _ = register("renewals/two renewals of one means at once: one draft, one conflict", func(t *testing.T, e *env) {
+	e.orgA(t)
+	e.issue(t, kvkA, 1, 1, allServices3y)
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := e.b.CreateRenewal(e.ctx, reconi.NewRenewal{KVK: kvkA, Means: []string{"user1@example.nl"}, ValidityYears: 1})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case reconi.ErrorKind(err) != reconi.KindConflict:
+			t.Errorf("a concurrent renewal failed with %v, want a conflict", err)
+		}
+	}
+	eq(t, "renewals started", ok, 1)
+})
+
+var _ = register("renewals/a renewed means is reminded again before its new end", func(t *testing.T, e *env) {
+	if e.sweepMeans == nil {
+		t.Skip("the harness cannot run the sweep")
+	}
+	e.orgA(t)
+	a := e.draft(t, kvkA, "EH3", "")
+	e.addUser(t, a.ID, user(1, true))
+	e.setPermissions(t, a.ID, allServices3y)
+	if _, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: e.terms(t), NotifyEmail: "manager@example.nl"}); err != nil {
+		t.Fatal(err)
+	}
+	TakeUserSteps(t, e.ctx, e.b, a.ID)
+	m := e.meansOf(t, "user1@example.nl")
+	e.clock.Advance(m.ExpiresAt.Sub(e.clock.Now()) - 10*day)
+	if _, reminded, err := e.sweepMeans(e.ctx, []int{60, 14}); err != nil || reminded != 1 {
+		t.Fatalf("first sweep: %d reminded, %v", reminded, err)
+	}
+	r := e.renewal(t, reconi.NewRenewal{KVK: kvkA, Means: []string{"user1@example.nl"}, ValidityYears: 1})
+	e.submit(t, r.ID)
+	if _, reminded, err := e.sweepMeans(e.ctx, []int{60, 14}); err != nil || reminded != 0 {
+		t.Fatalf("right after the renewal: %d reminded, %v", reminded, err)
+	}
+	// 10 days before the new end, the reminder comes again.
+	e.clock.Advance(365 * day)
+	if _, reminded, err := e.sweepMeans(e.ctx, []int{60, 14}); err != nil || reminded != 1 {
+		t.Fatalf("before the new end: %d reminded, %v", reminded, err)
+	}
+})
