@@ -100,4 +100,14 @@ var _ = register("links/a user holding a means is linked to another organisation
 	r := e.renewal(t, reconi.NewRenewal{KVK: kvkA, Means: []string{"user1@example.nl"}, ValidityYears: 1})
 	e.submit(t, r.ID)
 	sameTime(t, "the link follows the renewal", e.listMeans(t, reconi.MeansFilter{KVK: kvkB})[0].ExpiresAt, held.ExpiresAt.AddDate(1, 0, 0))
+
+	// Once organisation A withdraws the means held, B's link stays, and is
+	// renewed on its own.
+	if _, err := e.b.WithdrawMeans(e.ctx, reconi.Withdrawal{KVK: kvkA, Emails: []string{"user1@example.nl"}, Reason: "left A"}); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "the link stays", e.listMeans(t, reconi.MeansFilter{KVK: kvkB})[0].State, reconi.MeansActive)
+	own := e.renewal(t, reconi.NewRenewal{KVK: kvkB, Means: []string{"user1@example.nl"}, ValidityYears: 1})
+	e.submit(t, own.ID)
+	sameTime(t, "the link renewed on its own", e.listMeans(t, reconi.MeansFilter{KVK: kvkB})[0].ExpiresAt, held.ExpiresAt.AddDate(2, 0, 0))
 })

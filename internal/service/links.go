@@ -155,11 +155,19 @@ func linkedNotEmployed(links []reconi.AppLink) (n int64) {
 }
 
 // notLinked refuses a renewal of a means that only links another one: the
-// means held is renewed, and its links with it.
-func notLinked(ms []reconi.Means) error {
+// means held is renewed, and its links with it. Once that one was
+// withdrawn, a link is renewed on its own.
+func notLinked(tx store.Tx, ms []reconi.Means) error {
 	var rows []reconi.RowError
 	for i, m := range ms {
-		if m.LinkedTo != 0 {
+		if m.LinkedTo == 0 {
+			continue
+		}
+		held, err := tx.MeansByID(m.LinkedTo)
+		if err != nil {
+			return err
+		}
+		if held != nil && held.State != reconi.MeansWithdrawn {
 			rows = append(rows, reconi.RowError{Line: i + 1, Field: "means", Value: m.Email,
 				Message: fmt.Sprintf("means %d links means %d of another organisation to this one: renew means %d, and its links follow", m.ID, m.LinkedTo, m.LinkedTo)})
 		}

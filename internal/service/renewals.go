@@ -63,7 +63,7 @@ func (s *Service) CreateRenewal(ctx context.Context, in reconi.NewRenewal) (*rec
 		if err != nil {
 			return err
 		}
-		if err := notLinked(ms); err != nil {
+		if err := notLinked(tx, ms); err != nil {
 			return err
 		}
 		if err := checkNotRenewing(tx, ms, 0); err != nil {
