@@ -111,3 +111,30 @@ var _ = register("links/a user holding a means is linked to another organisation
 	e.submit(t, own.ID)
 	sameTime(t, "the link renewed on its own", e.listMeans(t, reconi.MeansFilter{KVK: kvkB})[0].ExpiresAt, held.ExpiresAt.AddDate(2, 0, 0))
 })
+
+var _ = register("links/the date of birth must match when both have one", func(t *testing.T, e *env) {
+	e.orgA(t)
+	e.orgB(t)
+	d := e.draft(t, kvkA, "EH3", "")
+	u := user(1, true)
+	u.DateOfBirth = "1980-01-02"
+	e.addUser(t, d.ID, u)
+	e.setPermissions(t, d.ID, allServices3y)
+	e.submit(t, d.ID)
+	TakeUserSteps(t, e.ctx, e.b, d.ID)
+	for dob, want := range map[string]int{"1980-01-02": 1, "": 1, "1981-01-01": 0} {
+		got, err := e.b.Links(e.ctx, reconi.LinkQuery{KVK: kvkB, Level: "EH3", People: []reconi.LinkPerson{
+			{Email: "user1@example.nl", Phone: "06 12000001", DateOfBirth: dob}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "links with date of birth "+dob, len(got), want)
+	}
+	// A draft with the other date of birth buys a new means.
+	b := e.draft(t, kvkB, "EH3", "")
+	u.DateOfBirth = "1981-01-01"
+	e.addUser(t, b.ID, u)
+	a := e.setPermissions(t, b.ID, allServices3y)
+	eq(t, "links", len(a.Links), 0)
+	eq(t, "first line", a.Quote.Lines[0].Rule, reconi.RuleMeans)
+})
