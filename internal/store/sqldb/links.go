@@ -93,7 +93,7 @@ func (t *Tx) LinkFor(p reconi.LinkPerson, kvk reconi.KVK, minRank int, now time.
 func (t *Tx) LinkedMeans(appID int64) ([]reconi.AppLink, error) {
 	rows, err := t.tx.Query(`SELECT l.user_id, u.email, u.employed, `+linkColumns+`
 		FROM means l JOIN users u ON u.id = l.user_id JOIN means m ON m.id = l.linked_to JOIN organizations o ON o.kvk = m.kvk
-		WHERE l.application_id = $1 ORDER BY l.id`, appID)
+		WHERE l.application_id = $1 AND l.linked_to IS NOT NULL ORDER BY l.id`, appID)
 	if err != nil {
 		return nil, err
 	}

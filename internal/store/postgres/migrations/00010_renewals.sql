@@ -24,8 +24,10 @@ CREATE INDEX application_means_means ON application_means (means_id);
 -- again); it ends when that means ends.
 ALTER TABLE means ADD COLUMN linked_to BIGINT;
 CREATE INDEX means_linked_to ON means (linked_to) WHERE linked_to IS NOT NULL;
+CREATE INDEX means_links_of_application ON means (application_id) WHERE linked_to IS NOT NULL;
 
 -- +goose Down
+DROP INDEX means_links_of_application;
 DROP INDEX means_linked_to;
 ALTER TABLE means DROP COLUMN linked_to;
 DROP TABLE application_means;
