@@ -75,16 +75,16 @@ func TestREADME(t *testing.T) {
 		"11\teva.visser@example.nl\tEva Visser\t+31621234567\tyes\tdraft\n", "")
 	s.Run("permissions", "set", "--all-services", "--validity", "3y").Expect(t, cmd.ExitOK, ""+
 		"eHerkenning means EH3, 3 years\t11\t€90.00\t€990.00\n"+
-		"Permission EH3, 3 years (1 per user)\t11\t€25.00\t€275.00\n"+
+		"Permission EH3, 3 years, included with the means (1 per user)\t11\t€0.00\t€0.00\n"+
 		"Identification (remote) of users not employed\t4\t€10.00\t€40.00\n"+
-		"Subtotal (excluding VAT)\t\t\t€1,305.00\n"+
-		"VAT 21%\t\t\t€274.05\n"+
-		"Total\t\t\t€1,579.05\n",
+		"Subtotal (excluding VAT)\t\t\t€1,030.00\n"+
+		"VAT 21%\t\t\t€216.30\n"+
+		"Total\t\t\t€1,246.30\n",
 		"! UWV Mijn Gegevensdiensten requires EH4: an EH3 means cannot be used there\n")
 	r := s.Run("apply", "--agree-terms", "--max-price", "2000")
 	if r.Code != cmd.ExitOK || r.Stderr != "" || !strings.HasPrefix(r.Stdout, "Summary of draft 1\n") ||
 		!strings.Contains(r.Stdout, "\nUsers:\t11 (7 employed, 4 to be identified)\n") ||
-		!strings.Contains(r.Stdout, "\nTotal\t\t\t€1,579.05\n") {
+		!strings.Contains(r.Stdout, "\nTotal\t\t\t€1,246.30\n") {
 		t.Errorf("apply: exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	s.Run("status").Expect(t, cmd.ExitOK,

@@ -11,8 +11,8 @@ import (
 )
 
 // newDraft returns a sandbox whose current draft 1 (EH3) has two users, one
-// not employed, and all services for 1 year: a quote of €130.00 plus €27.30
-// VAT, €157.30 in all.
+// not employed, and all services for 1 year (the permission included with
+// the means): a quote of €100.00 plus €21.00 VAT, €121.00 in all.
 func newDraft(t *testing.T) *cmdtest.Sandbox {
 	t.Helper()
 	s := cmdtest.New(t)
@@ -38,11 +38,11 @@ func summary(s *cmdtest.Sandbox) string {
 		"Validity:\t1 year\n" +
 		"\n" +
 		"eHerkenning means EH3, 1 year\t2\t€45.00\t€90.00\n" +
-		"Permission EH3, 1 year (1 per user)\t2\t€15.00\t€30.00\n" +
+		"Permission EH3, 1 year, included with the means (1 per user)\t2\t€0.00\t€0.00\n" +
 		"Identification (remote) of users not employed\t1\t€10.00\t€10.00\n" +
-		"Subtotal (excluding VAT)\t\t\t€130.00\n" +
-		"VAT 21%\t\t\t€27.30\n" +
-		"Total\t\t\t€157.30\n" +
+		"Subtotal (excluding VAT)\t\t\t€100.00\n" +
+		"VAT 21%\t\t\t€21.00\n" +
+		"Total\t\t\t€121.00\n" +
 		fmt.Sprintf("\n%s (version %s)\n\n%s\n\n", terms.Title, terms.Version, terms.Text)
 }
 
@@ -99,7 +99,7 @@ func TestApplyCIFalsePrompts(t *testing.T) {
 
 func TestApplyOnTerminal(t *testing.T) {
 	t.Parallel()
-	const question = "Do you agree to the conditions (version %s) and submit draft 1 for €157.30? [y/N] "
+	const question = "Do you agree to the conditions (version %s) and submit draft 1 for €121.00? [y/N] "
 	tests := []struct {
 		stdin     string
 		submitted bool
@@ -143,13 +143,13 @@ func ttySummary(s *cmdtest.Sandbox) string {
 		"Permissions:  all services of all providers\n" +
 		"Validity:     1 year\n" +
 		"\n" +
-		"ITEM                                           QUANTITY  UNIT    AMOUNT\n" +
-		"eHerkenning means EH3, 1 year                  2         €45.00  €90.00\n" +
-		"Permission EH3, 1 year (1 per user)            2         €15.00  €30.00\n" +
-		"Identification (remote) of users not employed  1         €10.00  €10.00\n" +
-		"Subtotal (excluding VAT)                                         €130.00\n" +
-		"VAT 21%                                                          €27.30\n" +
-		"Total                                                            €157.30\n" +
+		"ITEM                                                          QUANTITY  UNIT    AMOUNT\n" +
+		"eHerkenning means EH3, 1 year                                 2         €45.00  €90.00\n" +
+		"Permission EH3, 1 year, included with the means (1 per user)  2         €0.00   €0.00\n" +
+		"Identification (remote) of users not employed                 1         €10.00  €10.00\n" +
+		"Subtotal (excluding VAT)                                                        €100.00\n" +
+		"VAT 21%                                                                         €21.00\n" +
+		"Total                                                                           €121.00\n" +
 		fmt.Sprintf("\n%s (version %s)\n\n%s\n\n", terms.Title, terms.Version, terms.Text)
 }
 
@@ -203,7 +203,7 @@ func TestApplyJSON(t *testing.T) {
 	s := newDraft(t)
 	r := s.Run("apply", "--agree-terms", "-o", "json", "--jq",
 		"[.id, .state, .validity_years, .quote.total_cents, .quote.vat_cents, .quote.currency, .terms.version, (.users | map(.state) | join(\",\"))] | @tsv")
-	r.Expect(t, cmd.ExitOK, "1\tsubmitted\t1\t15730\t2730\tEUR\t"+s.Terms().Version+"\tinvited,invited\n", "")
+	r.Expect(t, cmd.ExitOK, "1\tsubmitted\t1\t12100\t2100\tEUR\t"+s.Terms().Version+"\tinvited,invited\n", "")
 
 	// The field names of an application are part of the interface.
 	var app map[string]json.RawMessage
@@ -244,9 +244,9 @@ func TestApplyMaxPrice(t *testing.T) {
 		stderr string
 	}{
 		// -o json: errors are JSON too.
-		{"157,29", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max_price: the quote is €157.30 (VAT included), above the maximum of €157.29; nothing was submitted"}}` + "\n"},
-		{"100", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max_price: the quote is €157.30 (VAT included), above the maximum of €100.00; nothing was submitted"}}` + "\n"},
-		{"157.30", cmd.ExitOK, ""},
+		{"120,99", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max_price: the quote is €121.00 (VAT included), above the maximum of €120.99; nothing was submitted"}}` + "\n"},
+		{"100", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max_price: the quote is €121.00 (VAT included), above the maximum of €100.00; nothing was submitted"}}` + "\n"},
+		{"121.00", cmd.ExitOK, ""},
 		{"2000", cmd.ExitOK, ""},
 		{"NaN", cmd.ExitInvalid, `{"error":{"kind":"invalid","message":"max-price: \"NaN\" is not an amount in euros: want a number like 250 or 249.95"}}` + "\n"},
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 // onboarding has Jan (employed) and Sanne (not) at EH3 with all services
-// for a year: €157.30 with VAT, as in newDraft.
+// for a year: €121.00 with VAT, as in newDraft.
 const onboarding = `organization: "69599084"
 level: EH3
 users:
@@ -56,7 +56,7 @@ func TestApplyFileTwice(t *testing.T) {
 
 	s.Run("apply", "-f", file, "--agree-terms", "--idempotency-key", "pipeline-7", "--jq",
 		`[.application.id, .application.state, (.application.users | map(.email + " " + .state)), .application.notify_email, .application.idempotency_key, .application.quote.total_cents, .plan.new]`).
-		Expect(t, cmd.ExitOK, `[1,"submitted",["jan@example.nl invited","sanne@example.nl invited"],"hr@example.nl","pipeline-7",15730,2]`+"\n", eh4Warning)
+		Expect(t, cmd.ExitOK, `[1,"submitted",["jan@example.nl invited","sanne@example.nl invited"],"hr@example.nl","pipeline-7",12100,2]`+"\n", eh4Warning)
 
 	s.Run("apply", "-f", file, "--agree-terms").Expect(t, cmd.ExitOK,
 		plainPlan(file)+
@@ -98,12 +98,12 @@ func TestApplyFileConflict(t *testing.T) {
 func TestApplyFileMaxPrice(t *testing.T) {
 	t.Parallel()
 	s := registered(t)
-	file := s.WriteFile("onboarding.yaml", onboarding+"max_price: 157.29\n")
+	file := s.WriteFile("onboarding.yaml", onboarding+"max_price: 120.99\n")
 	s.Run("apply", "-f", file, "--agree-terms", "-o", "json").Expect(t, cmd.ExitInvalid, "",
-		`{"error":{"kind":"invalid","message":"max_price: the quote for 2 new users is €157.30 (VAT included), above the maximum of €157.29 in `+file+`; nothing was applied"}}`+"\n")
+		`{"error":{"kind":"invalid","message":"max_price: the quote for 2 new users is €121.00 (VAT included), above the maximum of €120.99 in `+file+`; nothing was applied"}}`+"\n")
 	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 	// --max-price takes the manifest's place.
-	s.Run("apply", "-f", file, "--agree-terms", "--max-price", "157.30", "--jq", ".application.state").Expect(t, cmd.ExitOK, "submitted\n", eh4Warning)
+	s.Run("apply", "-f", file, "--agree-terms", "--max-price", "121.00", "--jq", ".application.state").Expect(t, cmd.ExitOK, "submitted\n", eh4Warning)
 }
 
 func TestApplyFileUsage(t *testing.T) {
@@ -149,7 +149,7 @@ func TestApplyFileOnTerminal(t *testing.T) {
 				!strings.HasSuffix(r.Stdout, fmt.Sprintf("\n%s (version %s)\n\n%s\n\n", terms.Title, terms.Version, terms.Text)) {
 				t.Errorf("stdout:\n%s", r.Stdout)
 			}
-			question := fmt.Sprintf("Do you agree to the conditions (version %s) and submit %s for 2 new users for €157.30? [y/N] ", terms.Version, file)
+			question := fmt.Sprintf("Do you agree to the conditions (version %s) and submit %s for 2 new users for €121.00? [y/N] ", terms.Version, file)
 			if answer == "y\n" {
 				if r.Code != cmd.ExitOK || r.Stderr != question+eh4Warning+"✓ Submitted application 1: 2 users invited; follow it with reconi status 1\n" {
 					t.Errorf("exit %d, stderr:\n%s", r.Code, r.Stderr)

@@ -39,8 +39,9 @@ so a scheduled job can act on the output; -o json prints [].
 
 JSON fields: id, email, first_name, last_name, organization {kvk, name},
 level, state, issued_at, expires_at, application_id, permissions [{scope,
-provider, service, expires_at}], and withdrawn_at, withdrawn_by,
-withdraw_reason once withdrawn. -o csv has the same fields as columns, and
+provider, service, expires_at}], linked_to (the means, held for another
+organisation, that this one links: its STATE reads "active (link to ID)"),
+and withdrawn_at, withdrawn_by, withdraw_reason once withdrawn. -o csv has the same fields as columns, and
 'reconi means withdraw --file' reads its email column.`,
 		Example: `  reconi means list --org 69599084
   reconi means list --expiring-within 60d --jq '.[].email'
@@ -112,7 +113,13 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 }
 
 func row(m reconi.Means) []string {
+	state := string(m.State)
+	if m.LinkedTo != 0 {
+		// One person, one means: this links the means held for another
+		// organisation.
+		state += " (link to " + strconv.FormatInt(m.LinkedTo, 10) + ")"
+	}
 	return []string{strconv.FormatInt(m.ID, 10), m.Email, m.FirstName + " " + m.LastName,
-		m.Organization.Name + " (" + string(m.Organization.KVK) + ")", string(m.Level), string(m.State),
+		m.Organization.Name + " (" + string(m.Organization.KVK) + ")", string(m.Level), state,
 		m.IssuedAt.Format("2006-01-02"), m.ExpiresAt.Format("2006-01-02"), permissionsText(m)}
 }

@@ -83,6 +83,9 @@ func printMeans(ios *output.IOStreams, m reconi.Means) error {
 		{"Expires", m.ExpiresAt.Format("2006-01-02 15:04 MST")},
 		{"Permissions", permissionsText(m)},
 	}
+	if m.LinkedTo != 0 {
+		pairs = append(pairs, [2]string{"Linked", fmt.Sprintf("links means %d, held for another organisation, to this one; it ends when that one ends", m.LinkedTo)})
+	}
 	if m.WithdrawnAt != nil {
 		pairs = append(pairs, [2]string{"Withdrawn", fmt.Sprintf("%s by %s: %s",
 			m.WithdrawnAt.Format("2006-01-02 15:04 MST"), m.WithdrawnBy, m.WithdrawReason)})

@@ -219,6 +219,7 @@ func TestSelectJSON(t *testing.T) {
 	r.Expect(t, cmd.ExitOK, `{
   "id": 1,
   "state": "draft",
+  "kind": "new",
   "organization": {
     "kvk": "69599084",
     "name": "Test EMZ Dagobert"

@@ -18,9 +18,9 @@ import (
 func NewCmdPermissions(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "permissions <command>",
-		Short: "Set the users' permissions and validity; see the price (step 9)",
+		Short: "Set the users' permissions and validity (step 9); grant or withdraw those of issued users",
 	}
-	cmd.AddCommand(NewCmdSet(f, nil))
+	cmd.AddCommand(NewCmdSet(f, nil), NewCmdGrant(f, nil), NewCmdWithdraw(f, nil))
 	return cmd
 }
 

@@ -39,24 +39,24 @@ func TestSetPrintsTheQuote(t *testing.T) {
 		s := newDraft(t, "EH3", false)
 		s.Run("permissions", "set", "--all-services", "--validity", "3y").Expect(t, cmd.ExitOK, ""+
 			"eHerkenning means EH3, 3 years\t2\t€90.00\t€180.00\n"+
-			"Permission EH3, 3 years (1 per user)\t2\t€25.00\t€50.00\n"+
+			"Permission EH3, 3 years, included with the means (1 per user)\t2\t€0.00\t€0.00\n"+
 			"Identification (remote) of users not employed\t1\t€10.00\t€10.00\n"+
-			"Subtotal (excluding VAT)\t\t\t€240.00\n"+
-			"VAT 21%\t\t\t€50.40\n"+
-			"Total\t\t\t€290.40\n",
+			"Subtotal (excluding VAT)\t\t\t€190.00\n"+
+			"VAT 21%\t\t\t€39.90\n"+
+			"Total\t\t\t€229.90\n",
 			eh4Warning)
 	})
 	t.Run("terminal", func(t *testing.T) {
 		t.Parallel()
 		s := newDraft(t, "EH2+", false)
 		s.RunWith(cmdtest.Options{TTY: true}, "permissions", "set", "--provider", "RVO", "--validity", "1y").Expect(t, cmd.ExitOK, ""+
-			"ITEM                                           QUANTITY  UNIT    AMOUNT\n"+
-			"eHerkenning means EH2+, 1 year                 2         €20.00  €40.00\n"+
-			"Permission EH2+, 1 year (1 per user)           2         €10.00  €20.00\n"+
-			"Identification (remote) of users not employed  1         €10.00  €10.00\n"+
-			"Subtotal (excluding VAT)                                         €70.00\n"+
-			"VAT 21%                                                          €14.70\n"+
-			"Total                                                            €84.70\n", "")
+			"ITEM                                                           QUANTITY  UNIT    AMOUNT\n"+
+			"eHerkenning means EH2+, 1 year                                 2         €20.00  €40.00\n"+
+			"Permission EH2+, 1 year, included with the means (1 per user)  2         €0.00   €0.00\n"+
+			"Identification (remote) of users not employed                  1         €10.00  €10.00\n"+
+			"Subtotal (excluding VAT)                                                         €50.00\n"+
+			"VAT 21%                                                                          €10.50\n"+
+			"Total                                                                            €60.50\n", "")
 	})
 }
 
@@ -69,16 +69,17 @@ func TestQuoteFollowsTheDraft(t *testing.T) {
 		t.Helper()
 		return s.MustRun(append([]string{"permissions", "set", "--jq", "[.quote.subtotal_cents, .quote.vat_cents, .quote.total_cents, .quote.currency] | @tsv"}, args...)...).Stdout
 	}
-	// 2 means at €45 + 2 permissions at €15 + 1 identification at €10 = €130.
-	if got, want := total("--all-services", "--validity", "1y"), "13000\t2730\t15730\tEUR\n"; got != want {
+	// 2 means at €45 (the permission included) + 1 identification at €10 = €100.
+	if got, want := total("--all-services", "--validity", "1y"), "10000\t2100\t12100\tEUR\n"; got != want {
 		t.Errorf("EH3, 1 year, all services: %q, want %q", got, want)
 	}
-	// 5 years: 2 × €135 + 2 × €35 + €10 = €350.
-	if got, want := total("--all-services", "--validity", "5y"), "35000\t7350\t42350\tEUR\n"; got != want {
+	// 5 years: 2 × €135 + €10 = €280.
+	if got, want := total("--all-services", "--validity", "5y"), "28000\t5880\t33880\tEUR\n"; got != want {
 		t.Errorf("EH3, 5 years: %q, want %q", got, want)
 	}
-	// Two providers are two permissions per user: 2 × €135 + 4 × €35 + €10 = €420.
-	if got, want := total("--provider", "RVO", "--provider", "Kadaster", "--validity", "5y"), "42000\t8820\t50820\tEUR\n"; got != want {
+	// Two providers are two permissions per user, both included with a
+	// new means: 2 × €135 + €10 = €280.
+	if got, want := total("--provider", "RVO", "--provider", "Kadaster", "--validity", "5y"), "28000\t5880\t33880\tEUR\n"; got != want {
 		t.Errorf("two providers: %q, want %q", got, want)
 	}
 	// No permissions: only the means and the identification.
@@ -97,10 +98,10 @@ func TestSetJSON(t *testing.T) {
 	t.Parallel()
 	s := newDraft(t, "EH3", false)
 	// Provider names are spelt as the catalogue spells them. Total: 2 means
-	// at €90 + 4 permissions at €25 + 1 identification at €10, plus 21% VAT.
+	// at €90 (4 permissions included) + 1 identification at €10, plus 21% VAT.
 	s.Run("permissions", "set", "--provider", "RVO", "--provider", "kadaster", "--validity", "3y",
 		"--jq", "{permissions, validity_years, total: .quote.total_cents}").Expect(t, cmd.ExitOK,
-		`{"permissions":{"direct":true,"providers":["RVO","Kadaster"],"scope":"providers"},"total":35090,"validity_years":3}`+"\n", "")
+		`{"permissions":{"direct":true,"providers":["RVO","Kadaster"],"scope":"providers"},"total":22990,"validity_years":3}`+"\n", "")
 	s.Run("permissions", "set", "--service", rvoSvc, "--validity", "1y", "--jq", ".permissions").Expect(t, cmd.ExitOK,
 		`{"direct":true,"scope":"services","service_uuids":["fcff33b9-3892-5b34-95b2-3433958720bc"],"services":["`+rvoSvc+`"]}`+"\n", "")
 }

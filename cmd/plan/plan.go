@@ -71,6 +71,11 @@ changing anything, what 'reconi apply -f FILE' would do for each user:
                manifest's level: nothing is done (users in a draft, and
                requests that were rejected, expired or cancelled, do not
                count: they are asked for again)
+  link         to add, but the user holds an active means at the manifest's
+               level or above for another organisation (same email and
+               mobile number, and date of birth when both have one): that
+               means is linked to the organisation at the link price,
+               without a new identification
   conflicting  the organisation has the email with another first name,
                last name or phone number, or in progress at another level;
                apply refuses until that is resolved

@@ -13,7 +13,7 @@ import (
 )
 
 // Jan is employed, Sanne is not: at EH3 with all services for a year that
-// is (€45 + €15) × 2 + €10 = €130, €157.30 with VAT.
+// is €45 × 2 (the permission included) + €10 = €100, €121.00 with VAT.
 const manifest = `organization: "69599084"
 level: EH3
 users:
@@ -49,11 +49,11 @@ func TestPlanExitCodes(t *testing.T) {
 		"new\tsanne@example.nl\tSanne de Vries\t\n"+
 		"\n"+
 		"eHerkenning means EH3, 1 year\t2\t€45.00\t€90.00\n"+
-		"Permission EH3, 1 year (1 per user)\t2\t€15.00\t€30.00\n"+
+		"Permission EH3, 1 year, included with the means (1 per user)\t2\t€0.00\t€0.00\n"+
 		"Identification (remote) of users not employed\t1\t€10.00\t€10.00\n"+
-		"Subtotal (excluding VAT)\t\t\t€130.00\n"+
-		"VAT 21%\t\t\t€27.30\n"+
-		"Total\t\t\t€157.30\n",
+		"Subtotal (excluding VAT)\t\t\t€100.00\n"+
+		"VAT 21%\t\t\t€21.00\n"+
+		"Total\t\t\t€121.00\n",
 		"Changes to apply: 2 to add, 0 already present (of 2 users); apply them with: reconi apply -f "+file+" --agree-terms\n")
 	// plan wrote nothing.
 	s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
@@ -142,7 +142,7 @@ func TestPlanConflicts(t *testing.T) {
 	// A quote above max_price is an error too.
 	pricey := s.WriteFile("pricey.yaml", strings.NewReplacer("level: EH3", "level: EH2+", "jan@", "jan2@", "sanne@", "sanne2@").Replace(manifest)+"max_price: 50\n")
 	r = s.Run("plan", "-f", pricey, "--jq", ".quote.total_cents")
-	r.Expect(t, plan.ExitFailure, "8470\n", `{"error":{"kind":"invalid","message":"max_price: the quote for 2 new users is €84.70 (VAT included), above the maximum of €50.00 in `+pricey+`; nothing was applied"}}`+"\n")
+	r.Expect(t, plan.ExitFailure, "6050\n", `{"error":{"kind":"invalid","message":"max_price: the quote for 2 new users is €60.50 (VAT included), above the maximum of €50.00 in `+pricey+`; nothing was applied"}}`+"\n")
 }
 
 // The JSON field names are part of the interface.
@@ -194,13 +194,13 @@ func TestPlanTerminal(t *testing.T) {
 		"new     jan@example.nl    Jan Jansen\n"+
 		"new     sanne@example.nl  Sanne de Vries\n"+
 		"\n"+
-		"ITEM                                           QUANTITY  UNIT    AMOUNT\n"+
-		"eHerkenning means EH3, 1 year                  2         €45.00  €90.00\n"+
-		"Permission EH3, 1 year (1 per user)            2         €15.00  €30.00\n"+
-		"Identification (remote) of users not employed  1         €10.00  €10.00\n"+
-		"Subtotal (excluding VAT)                                         €130.00\n"+
-		"VAT 21%                                                          €27.30\n"+
-		"Total                                                            €157.30\n",
+		"ITEM                                                          QUANTITY  UNIT    AMOUNT\n"+
+		"eHerkenning means EH3, 1 year                                 2         €45.00  €90.00\n"+
+		"Permission EH3, 1 year, included with the means (1 per user)  2         €0.00   €0.00\n"+
+		"Identification (remote) of users not employed                 1         €10.00  €10.00\n"+
+		"Subtotal (excluding VAT)                                                        €100.00\n"+
+		"VAT 21%                                                                         €21.00\n"+
+		"Total                                                                           €121.00\n",
 		"Changes to apply: 2 to add, 0 already present (of 2 users); apply them with: reconi apply -f "+file+" --agree-terms\n")
 }
 

@@ -81,6 +81,24 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 				row("permission, per user", l, m)
 			}
 		}
+		for _, l := range reconi.WizardLevels {
+			if m, ok := p.Renewal[l]; ok {
+				row("renewal, per means", l, m)
+			} else if p.Renewal == nil {
+				if m, ok := p.Means[l]; ok {
+					row("renewal, per means (as new)", l, m)
+				}
+			}
+		}
+		for _, l := range reconi.WizardLevels {
+			if c, ok := p.Link[l]; ok {
+				t.AddRow("link to another organisation", string(l), reconi.FormatCents(c), "", "")
+			} else if p.Link == nil {
+				t.AddRow("link to another organisation", string(l), "as a new means", "", "")
+			}
+		}
+		t.AddRow("permissions included, new means", "", strconv.FormatInt(p.IncludedNew(), 10), "", "")
+		t.AddRow("permissions included, renewal", "", strconv.FormatInt(p.IncludedRenewal(), 10), "", "")
 		t.AddRow("identification (remote)", "", reconi.FormatCents(p.Identify.RemoteCents), "", "")
 		t.AddRow("in-person surcharge", "", reconi.FormatCents(p.Identify.InPersonSurchargeCents), "", "")
 		t.AddRow("VAT", "", strconv.FormatInt(p.VATPercent, 10)+"%", "", "")
@@ -103,7 +121,16 @@ func NewCmdLoad(f *cmdutil.Factory, runF func(context.Context, *LoadOptions) err
 		Short: "Put a new price list in force (operators)",
 		Long: `Put the price list of a YAML (or JSON) file in force. Drafts are quoted from it
 at once; submitted applications keep the quote they were submitted with.
---example prints the default price list, which shows the format.`,
+--example prints the default price list, which shows the format.
+
+Besides the means, permission and identification prices, a list may say how
+many permissions come with a new and with a renewed means
+(included_permissions: new, renewal; further ones are extra permissions at
+the permission prices), what renewing a means costs (renewal, by level and
+validity) and what linking a means a user already holds to another
+organisation costs (link, by level). A file without these sections, written
+before they existed, still loads and quotes as before: no permission is
+included, and a renewal or a link costs what a new means costs.`,
 		Example: `  reconi prices load --example > prices.yaml
   reconi prices load prices.yaml`,
 		Args: cmdutil.MaxArgs(1, "one file"),

@@ -43,7 +43,11 @@ func AllowOutsideFilesFlag(cmd *cobra.Command, allow *bool) {
 
 // PlanSummary counts a plan's users in words: "2 to add, 1 already present".
 func PlanSummary(p *manifest.Plan) string {
-	parts := []string{fmt.Sprintf("%d to add", p.New), fmt.Sprintf("%d already present", p.Present)}
+	add := fmt.Sprintf("%d to add", p.New)
+	if p.Link > 0 {
+		add += fmt.Sprintf(" (%d by linking the means they hold)", p.Link)
+	}
+	parts := []string{add, fmt.Sprintf("%d already present", p.Present)}
 	if p.Conflicting > 0 {
 		parts = append(parts, fmt.Sprintf("%d conflicting", p.Conflicting))
 	}
@@ -101,6 +105,8 @@ func PrintPlan(ios *output.IOStreams, o *cmdutil.OutputFlags, p *manifest.Plan) 
 			detail = fmt.Sprintf("application %d, %s", u.ApplicationID, u.State)
 		case manifest.ActionConflicting:
 			detail = strings.Join(u.Conflicts, "; ")
+		case manifest.ActionLink:
+			detail = fmt.Sprintf("links means %d, held for %s (%s)", u.MeansID, u.LinkOrganization.Name, u.LinkOrganization.KVK)
 		case manifest.ActionWithdraw:
 			detail = fmt.Sprintf("means %d, application %d", u.MeansID, u.ApplicationID)
 			if !p.Prune {

@@ -107,12 +107,39 @@ func PrintSubmitted(ios *output.IOStreams, out *cmdutil.OutputFlags, sub *reconi
 	if out.Machine() {
 		return out.Print(ios, sub, nil)
 	}
+	if sub.Kind != reconi.AppKindNew && sub.Kind != "" {
+		done, invited := 0, 0
+		for _, l := range sub.Means {
+			switch l.RequestState {
+			case reconi.UserIssued:
+				done++
+			case reconi.UserDraft:
+			default:
+				invited++
+			}
+		}
+		if sub.Kind == reconi.AppKindChange {
+			ios.Successf("Submitted permission change %d: %s gained %s; see them with reconi means list --org %s",
+				sub.ID, cmdutil.Count(done, "means", "means"), sub.Permissions, sub.Organization.KVK)
+			return nil
+		}
+		ios.Successf("Submitted renewal %d: %s renewed now, %s invited to order again; follow it with reconi status %d",
+			sub.ID, cmdutil.Count(done, "means", "means"), cmdutil.Count(invited, "user", "users"), sub.ID)
+		return nil
+	}
 	ios.Successf("Submitted application %d: %s invited; follow it with reconi status %d", sub.ID, cmdutil.Count(sub.UsersTotal, "user", "users"), sub.ID)
 	return nil
 }
 
 func printSummary(ios *output.IOStreams, a *reconi.Application, terms *reconi.Terms) error {
 	cs := ios.ColorScheme()
+	if a.Kind != reconi.AppKindNew && a.Kind != "" {
+		if err := printLinesSummary(ios, a); err != nil {
+			return err
+		}
+		fmt.Fprintf(ios.Out, "\n%s\n\n%s\n\n", cs.Bold(output.Safe(fmt.Sprintf("%s (version %s)", terms.Title, terms.Version))), output.Safe(terms.Text))
+		return nil
+	}
 	var employed int
 	for _, u := range a.Users {
 		if u.Employed {
@@ -143,6 +170,9 @@ func printSummary(ios *output.IOStreams, a *reconi.Application, terms *reconi.Te
 		{"Permissions", perms},
 		{"Validity", validity},
 	}); err != nil {
+		return err
+	}
+	if err := printLinks(ios, a); err != nil {
 		return err
 	}
 	fmt.Fprintln(ios.Out)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/cmd/shared"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -358,6 +359,12 @@ func printHead(opts *Options, a *reconi.Application) error {
 	}
 	if a.CompletedAt != nil {
 		pairs = append(pairs, [2]string{"Completed", timeText(a.CompletedAt)})
+	}
+	if a.Kind != "" && a.Kind != reconi.AppKindNew {
+		pairs = append(pairs, [2]string{"Kind", string(a.Kind)})
+	}
+	if len(a.Links) > 0 {
+		pairs = append(pairs, [2]string{"Linked", shared.LinksText(a.Links)})
 	}
 	if err := output.PrintKV(opts.IO, pairs); err != nil {
 		return err

@@ -61,6 +61,7 @@ func TestStatusList(t *testing.T) {
 	s.Run("status", "--all", "-o", "json").Expect(t, cmd.ExitOK, `[
   {
     "id": 1,
+    "kind": "new",
     "organization": {
       "kvk": "69599084",
       "name": "Test EMZ Dagobert"
@@ -78,6 +79,7 @@ func TestStatusList(t *testing.T) {
   },
   {
     "id": 2,
+    "kind": "new",
     "organization": {
       "kvk": "69599084",
       "name": "Test EMZ Dagobert"
@@ -97,6 +99,7 @@ func TestStatusList(t *testing.T) {
 `, "")
 	s.Run("status", "-o", "yaml", "--org", cmdtest.KVK, "--state", "submitted").Expect(t, cmd.ExitOK, ""+
 		"- id: 2\n"+
+		"  kind: new\n"+
 		"  organization:\n"+
 		"    kvk: \"69599084\"\n"+
 		"    name: Test EMZ Dagobert\n"+
@@ -188,7 +191,7 @@ func TestStatusOne(t *testing.T) {
 		"0000-00-00 00:00:00\t$ACTOR\tsanne@example.nl\tdraft\tuser added\n"+
 		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft\tuser added\n"+
 		"0000-00-00 00:00:00\t$ACTOR\t\tdraft\tpermissions set: all services of RVO, valid 3 years\n"+
-		"0000-00-00 00:00:00\t$ACTOR\t\tdraft → submitted\tsubmitted; agreed to conditions "+s.Terms().Version+"; quote €181.50\n"+
+		"0000-00-00 00:00:00\t$ACTOR\t\tdraft → submitted\tsubmitted; agreed to conditions "+s.Terms().Version+"; quote €133.10\n"+
 		"0000-00-00 00:00:00\t$ACTOR\tsanne@example.nl\tdraft → invited\tinvitation sent\n"+
 		"0000-00-00 00:00:00\t$ACTOR\tpiet@example.nl\tdraft → invited\tinvitation sent\n", "")
 

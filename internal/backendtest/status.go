@@ -168,7 +168,7 @@ var _ = register("History", func(t *testing.T, e *env) {
 		{"user3@example.nl", "", "draft", []string{"added"}, t3},
 		{"user3@example.nl", "draft", "removed", []string{"removed"}, t4},
 		{"", "draft", "draft", []string{"permissions", "all services", "3 years"}, t5},
-		{"", "draft", "submitted", []string{"submitted", version, "€290.40"}, t6},
+		{"", "draft", "submitted", []string{"submitted", version, "€229.90"}, t6},
 		{"user1@example.nl", "draft", "invited", []string{"invitation"}, t6},
 		{"user2@example.nl", "draft", "invited", []string{"invitation"}, t6},
 	}

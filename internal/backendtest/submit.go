@@ -11,7 +11,7 @@ import (
 // Wizard step 10: agreeing to the conditions and submitting.
 
 // ready makes a draft of organisation A at EH3 with two users and all
-// services for 3 years: quote 290.40 VAT included.
+// services for 3 years: quote 229.90 VAT included.
 func (e *env) ready(t *testing.T) *reconi.Application {
 	t.Helper()
 	a := e.draft(t, kvkA, "EH3", "")
@@ -50,18 +50,18 @@ var _ = register("SubmitNeedsUsersPermissionsAndAgreement", func(t *testing.T, e
 var _ = register("SubmitMaxPrice", func(t *testing.T, e *env) {
 	e.orgA(t)
 	a := e.ready(t)
-	eq(t, "total", a.Quote.TotalCents, int64(29040))
+	eq(t, "total", a.Quote.TotalCents, int64(22990))
 	version := e.terms(t)
 
-	_, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: version, MaxPriceCents: ptr(int64(29039))})
-	wantErr(t, err, reconi.KindInvalid, "max_price", "€290.40", "€290.39", "nothing was submitted")
+	_, err := e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: version, MaxPriceCents: ptr(int64(22989))})
+	wantErr(t, err, reconi.KindInvalid, "max_price", "€229.90", "€229.89", "nothing was submitted")
 	got := e.app(t, a.ID)
 	eq(t, "state", got.State, reconi.AppDraft)
 	for _, u := range got.Users {
 		eq(t, u.Email+" state", u.State, reconi.UserDraft)
 	}
 	// The maximum is inclusive.
-	got, err = e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: version, MaxPriceCents: ptr(int64(29040))})
+	got, err = e.b.Submit(e.ctx, a.ID, reconi.Submission{AgreeTerms: true, TermsVersion: version, MaxPriceCents: ptr(int64(22990))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -243,6 +243,26 @@ func TestEveryRouteThroughTheClient(t *testing.T) {
 	if len(shown) != 1 || len(shown[0].History) == 0 {
 		t.Errorf("show %+v", shown)
 	}
+	rn, err := mgr.CreateRenewal(ctx, reconi.NewRenewal{KVK: orgA, Means: []string{users[0].Email}, ValidityYears: 1})
+	must(err)
+	if rn.Kind != reconi.AppKindRenewal || len(rn.Means) != 1 || rn.Means[0].Email != users[0].Email {
+		t.Errorf("renewal %+v", rn)
+	}
+	ch, err := mgr.CreateGrant(ctx, reconi.NewGrant{KVK: orgA, Emails: []string{users[0].Email}, Providers: []string{"RVO"}, ValidityYears: 1})
+	must(err)
+	if ch.Kind != reconi.AppKindChange || len(ch.Means) != 1 || ch.Quote.TotalCents == 0 {
+		t.Errorf("change %+v", ch)
+	}
+	pw, err := mgr.WithdrawPermissions(ctx, reconi.PermissionWithdrawal{KVK: orgA, Emails: []string{users[0].Email}, All: true, Reason: "changed role", DryRun: true})
+	must(err)
+	if !pw.DryRun || len(pw.Withdrawn) == 0 {
+		t.Errorf("withdraw permissions %+v", pw)
+	}
+	lk, err := mgr.Links(ctx, reconi.LinkQuery{KVK: orgA, Level: "EH3", People: []reconi.LinkPerson{{Email: users[0].Email, Phone: users[0].Phone}}})
+	must(err)
+	if len(lk) != 0 {
+		t.Errorf("links within the organisation that holds the means: %+v", lk)
+	}
 	wd, err := mgr.WithdrawMeans(ctx, reconi.Withdrawal{KVK: orgA, Emails: []string{users[0].Email}, Reason: "left the company"})
 	must(err)
 	if len(wd.Withdrawn) != 1 || wd.Withdrawn[0].State != reconi.MeansWithdrawn {

@@ -220,6 +220,25 @@ func TestRoleMatrix(t *testing.T) {
 			return request{method: "POST", path: "/v1/means/withdraw",
 				body: reconi.Withdrawal{KVK: orgA, Emails: []string{u.Email}, Reason: "left the company"}}
 		}},
+		"POST /v1/renewals": {wizardA.with(201), func(e *env) request {
+			u := e.issued(orgA)
+			return request{method: "POST", path: "/v1/renewals",
+				body: reconi.NewRenewal{KVK: orgA, Means: []string{u.Email}, ValidityYears: 1}}
+		}},
+		"POST /v1/grants": {wizardA.with(201), func(e *env) request {
+			u := e.issued(orgA)
+			return request{method: "POST", path: "/v1/grants",
+				body: reconi.NewGrant{KVK: orgA, Emails: []string{u.Email}, Providers: []string{"RVO"}, ValidityYears: 1}}
+		}},
+		"POST /v1/permissions/withdraw": {manageA.with(200), func(e *env) request {
+			u := e.issued(orgA)
+			return request{method: "POST", path: "/v1/permissions/withdraw",
+				body: reconi.PermissionWithdrawal{KVK: orgA, Emails: []string{u.Email}, All: true, Reason: "changed role"}}
+		}},
+		"POST /v1/links": {readA.with(200), func(e *env) request {
+			return request{method: "POST", path: "/v1/links",
+				body: reconi.LinkQuery{KVK: orgA, Level: "EH3", People: []reconi.LinkPerson{{Email: "nobody@example.nl", Phone: "0612345678"}}}}
+		}},
 		"GET /v1/people/{email}": {readA.with(200), get("/v1/people/" + url.PathEscape(usersA[0].Email) + "?kvk=" + orgA)},
 		"GET /v1/users":          {readA.with(200), get("/v1/users?application_id=" + strconv.FormatInt(usersA[0].ApplicationID, 10))},
 	}

@@ -59,6 +59,9 @@ func (s *Server) routes() []Route {
 		s.registerCancelRoutes,
 		s.registerOutboxRoutes,
 		s.registerMeansRoutes,
+		s.registerRenewalRoutes,
+		s.registerGrantRoutes,
+		s.registerLinkRoutes,
 	} {
 		register(on)
 	}

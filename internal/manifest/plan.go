@@ -20,6 +20,12 @@ const (
 	// ActionConflicting: the organisation has the user with other details,
 	// or in progress at another level; applying refuses until resolved.
 	ActionConflicting Action = "conflicting"
+	// ActionLink: the user is added to a new application, but holds an
+	// active means at the manifest's level or above for another
+	// organisation (the same email and mobile number, and date of birth
+	// when both have one): that means is linked to the organisation, at
+	// the link price and without a new identification (MeansID names it).
+	ActionLink Action = "link"
 	// ActionWithdraw: the user holds an active means for the manifest's
 	// organisation and level but is not in the manifest (a leaver). Only
 	// `apply -f --prune` withdraws it; without --prune it is reported.
@@ -43,8 +49,10 @@ type UserPlan struct {
 	State         reconi.UserState `json:"state,omitempty"`
 	// Conflicts say, for a conflicting user, what differs and where.
 	Conflicts []string `json:"conflicts,omitempty"`
-	// MeansID names the means a withdraw would end.
-	MeansID int64 `json:"means_id,omitempty"`
+	// MeansID names the means a withdraw would end, or the means (of
+	// LinkOrganization) a link would extend.
+	MeansID          int64          `json:"means_id,omitempty"`
+	LinkOrganization *reconi.OrgRef `json:"link_organization,omitempty"`
 
 	user User
 }
@@ -62,9 +70,12 @@ type Plan struct {
 	MaxPriceCents *int64     `json:"max_price_cents"`
 	NotifyEmail   string     `json:"notify_email,omitempty"`
 	Users         []UserPlan `json:"users"`
-	New           int        `json:"new"`
-	Present       int        `json:"present"`
-	Conflicting   int        `json:"conflicting"`
+	// New counts the users applying adds, Link those among them whose
+	// means is linked instead of bought.
+	New         int `json:"new"`
+	Link        int `json:"link"`
+	Present     int `json:"present"`
+	Conflicting int `json:"conflicting"`
 	// Withdraw counts the leavers: active means of the organisation at the
 	// level whose users the manifest does not name. Prune says whether
 	// applying withdraws them; ActiveMeans is how many there are in all.
@@ -109,7 +120,7 @@ func (p *Plan) Leavers() []string {
 func (p *Plan) NewUsers() []User {
 	var out []User
 	for _, u := range p.Users {
-		if u.Action == ActionNew {
+		if u.Action == ActionNew || u.Action == ActionLink {
 			out = append(out, u.user)
 		}
 	}
@@ -185,13 +196,22 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions
 		return nil, err
 	}
 
-	var notEmployed int64
 	for _, u := range m.Users {
-		up := compare(u, m.Level, byEmail[strings.ToLower(u.Email)], byID)
+		p.Users = append(p.Users, compare(u, m.Level, byEmail[strings.ToLower(u.Email)], byID))
+	}
+	if err := p.links(ctx, b); err != nil {
+		return nil, err
+	}
+	var notEmployed int64
+	users := p.Users
+	p.Users = p.Users[:0]
+	for _, up := range users {
 		switch up.Action {
-		case ActionNew:
+		case ActionNew, ActionLink:
 			p.New++
-			if !u.Employed {
+			if up.Action == ActionLink {
+				p.Link++
+			} else if !up.Employed {
 				notEmployed++
 			}
 		case ActionPresent:
@@ -210,10 +230,42 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions
 		return nil, err
 	}
 	if p.Quote, err = pl.Quote(reconi.QuoteInput{Level: m.Level, ValidityYears: m.Permissions.ValidityYears,
-		Users: int64(p.New), NotEmployed: notEmployed, Permissions: int64(p.Permissions.Count())}); err != nil {
+		Users: int64(p.New), NotEmployed: notEmployed, Permissions: int64(p.Permissions.Count()), Linked: int64(p.Link)}); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// links asks b which of the users to add hold a means that the draft
+// would link, a page of people at a time, and marks them ActionLink.
+func (p *Plan) links(ctx context.Context, b reconi.Backend) error {
+	var idx []int
+	for i, u := range p.Users {
+		if u.Action == ActionNew {
+			idx = append(idx, i)
+		}
+	}
+	for start := 0; start < len(idx); start += reconi.MaxPageSize {
+		page := idx[start:min(start+reconi.MaxPageSize, len(idx))]
+		q := reconi.LinkQuery{KVK: string(p.Organization.KVK), Level: string(p.Level), People: make([]reconi.LinkPerson, len(page))}
+		byEmail := map[string]int{}
+		for j, i := range page {
+			u := p.Users[i]
+			q.People[j] = reconi.LinkPerson{Email: u.Email, Phone: u.Phone, DateOfBirth: string(u.DateOfBirth)}
+			byEmail[strings.ToLower(u.Email)] = i
+		}
+		links, err := b.Links(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if i, ok := byEmail[strings.ToLower(l.Email)]; ok {
+				org := l.Organization
+				p.Users[i].Action, p.Users[i].MeansID, p.Users[i].LinkOrganization = ActionLink, l.MeansID, &org
+			}
+		}
+	}
+	return nil
 }
 
 // means reads, a page at a time, the organisation's active means: it

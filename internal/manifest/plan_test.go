@@ -193,19 +193,20 @@ func TestComputeRefusals(t *testing.T) {
 		t.Errorf("unknown branch: %v", err)
 	}
 
-	// Jan at EH3 for a year: €45 + €15 = €60, €72.60 with VAT.
+	// Jan at EH3 for a year: €45, the permission included with the means;
+	// €54.45 with VAT.
 	m = base
-	limit := int64(7259)
+	limit := int64(5444)
 	m.MaxPriceCents = &limit
 	p, err := manifest.Compute(ctx, b, &m, manifest.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Check(); reconi.ErrorKind(err) != reconi.KindInvalid ||
-		err.Error() != "max_price: the quote for 1 new user is €72.60 (VAT included), above the maximum of €72.59 in m.yaml; nothing was applied" {
+		err.Error() != "max_price: the quote for 1 new user is €54.45 (VAT included), above the maximum of €54.44 in m.yaml; nothing was applied" {
 		t.Errorf("over max_price: %v", err)
 	}
-	limit = 7260
+	limit = 5445
 	if err := p.Check(); err != nil {
 		t.Errorf("at max_price: %v", err)
 	}

@@ -32,8 +32,15 @@ func (s UserState) Ended() bool {
 // Application is a draft or submitted request to add users to an
 // organisation. A draft becomes an application when it is submitted.
 type Application struct {
-	ID           int64        `json:"id"`
-	State        AppState     `json:"state"`
+	ID    int64    `json:"id"`
+	State AppState `json:"state"`
+	// Kind is new (the wizard), renewal or change; Means lists the issued
+	// means a renewal or change is about.
+	Kind  AppKind    `json:"kind"`
+	Means []AppMeans `json:"means,omitempty"`
+	// Links are the users whose means, held for another organisation, is
+	// (or on submit will be) linked to this one instead of a new means.
+	Links        []AppLink    `json:"links,omitempty"`
 	Organization OrgRef       `json:"organization"`
 	Level        Level        `json:"level"`
 	Branch       BranchNumber `json:"branch"`
@@ -72,6 +79,10 @@ type Application struct {
 func (a *Application) Incomplete(total int) error {
 	if total == 0 {
 		return Invalid("users", "draft %d has no users", a.ID)
+	}
+	if a.Kind == AppKindRenewal {
+		// A renewal renews each means with the permissions it has.
+		return nil
 	}
 	if a.Permissions == nil {
 		return Invalid("permissions", "draft %d has no permissions or validity yet", a.ID)

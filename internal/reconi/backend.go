@@ -58,6 +58,9 @@ type Backend interface {
 
 	UserSide
 	MeansBackend
+	RenewalBackend
+	GrantBackend
+	LinkBackend
 }
 
 // UserSide is what a user does from the invitation email, authorised by the

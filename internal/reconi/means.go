@@ -44,6 +44,9 @@ type Means struct {
 	IssuedAt      time.Time         `json:"issued_at"`
 	ExpiresAt     time.Time         `json:"expires_at"`
 	Permissions   []MeansPermission `json:"permissions"`
+	// LinkedTo names the means, held for another organisation, that this
+	// one links to this organisation; it ends when that one ends.
+	LinkedTo int64 `json:"linked_to,omitempty"`
 	// WithdrawnAt, WithdrawnBy and WithdrawReason are set once the means
 	// was withdrawn.
 	WithdrawnAt    *time.Time `json:"withdrawn_at,omitempty"`

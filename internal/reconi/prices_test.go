@@ -1,6 +1,7 @@
 package reconi_test
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -18,9 +19,9 @@ func TestQuote(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := reconi.Quote{Currency: "EUR", VATPercent: 21, Lines: []reconi.QuoteLine{
-		{Item: "means", Description: "eHerkenning means EH3, 1 year", Quantity: 3, UnitCents: 4500, TotalCents: 13500},
-		{Item: "permission", Description: "Permission EH3, 1 year (2 per user)", Quantity: 6, UnitCents: 1500, TotalCents: 9000},
-		{Item: "identification", Description: "Identification (remote) of users not employed", Quantity: 1, UnitCents: 1000, TotalCents: 1000},
+		{Item: "means", Rule: "means", Description: "eHerkenning means EH3, 1 year", Quantity: 3, UnitCents: 4500, TotalCents: 13500},
+		{Item: "permission", Rule: "extra_permission", Description: "Extra permission EH3, 1 year", Quantity: 6, UnitCents: 1500, TotalCents: 9000},
+		{Item: "identification", Rule: "identification", Description: "Identification (remote) of users not employed", Quantity: 1, UnitCents: 1000, TotalCents: 1000},
 	}, SubtotalCents: 23500, VATCents: 4935, TotalCents: 28435}
 	if !reflect.DeepEqual(q, want) {
 		t.Errorf("quote:\n%+v\nwant:\n%+v", q, want)
@@ -41,6 +42,86 @@ func TestQuote(t *testing.T) {
 	}
 	if _, err := pl.Quote(reconi.QuoteInput{Level: reconi.EH3, ValidityYears: 3, Users: 1, Permissions: 1}); reconi.ErrorKind(err) != reconi.KindInternal {
 		t.Errorf("no permission price for 3 years: %v", err)
+	}
+}
+
+// rules lists a quote's lines as rule quantity x unit.
+func rules(q reconi.Quote) []string {
+	var out []string
+	for _, l := range q.Lines {
+		out = append(out, fmt.Sprintf("%s %dx%d", l.Rule, l.Quantity, l.UnitCents))
+	}
+	return out
+}
+
+// Included permissions, renewals, grants and links, each line naming the
+// rule that made it.
+func TestQuoteRules(t *testing.T) {
+	pl := &reconi.PriceList{Currency: "EUR", VATPercent: 21,
+		Means:      map[reconi.Level]map[int]int64{reconi.EH3: {1: 4500}, reconi.EH2Plus: {1: 2000}},
+		Permission: map[reconi.Level]map[int]int64{reconi.EH3: {1: 1500}, reconi.EH2Plus: {1: 1000}},
+		Identify:   reconi.IdentificationPriceTable{RemoteCents: 1000},
+		Included:   &reconi.IncludedPermissions{New: 2, Renewal: 3},
+		Renewal:    map[reconi.Level]map[int]int64{reconi.EH3: {1: 4000}, reconi.EH2Plus: {1: 1800}},
+		Link:       map[reconi.Level]int64{reconi.EH3: 700}}
+
+	// 4 users, 1 of them linked, 3 permissions each: 3 new means with 2
+	// included and 1 extra each, the linked user's 3 all extra.
+	q, err := pl.Quote(reconi.QuoteInput{Level: reconi.EH3, ValidityYears: 1, Users: 4, Linked: 1, NotEmployed: 1, Permissions: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"means 3x4500", "link 1x700", "included_permissions 6x0", "extra_permission 6x1500", "identification 1x1000"}
+	if got := rules(q); !reflect.DeepEqual(got, want) {
+		t.Errorf("new with a link: %v, want %v", got, want)
+	}
+	if q.SubtotalCents != 3*4500+700+6*1500+1000 {
+		t.Errorf("subtotal %d", q.SubtotalCents)
+	}
+
+	// Renewing: an EH3 means with 5 permissions (3 included, 2 extra), an
+	// expired EH3 one without, whose user is identified again, and an EH2+
+	// one with 1.
+	q, err = pl.QuoteRenewal(1, []reconi.RenewalItem{{Level: reconi.EH3, Permissions: 5}, {Level: reconi.EH3, Identify: true},
+		{Level: reconi.EH2Plus, Permissions: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"renewal 1x1800", "included_permissions 1x0", "renewal 2x4000", "included_permissions 3x0", "extra_permission 2x1500",
+		"identification 1x1000"}
+	if got := rules(q); !reflect.DeepEqual(got, want) {
+		t.Errorf("renewal: %v, want %v", got, want)
+	}
+	if q.SubtotalCents != 1800+8000+3000+1000 || q.TotalCents != q.SubtotalCents+q.VATCents {
+		t.Errorf("renewal totals %+v", q)
+	}
+
+	// Granting: every permission is an extra one, at its means' level.
+	q, err = pl.QuoteGrant(1, []reconi.GrantItem{{Level: reconi.EH3, Permissions: 4}, {Level: reconi.EH2Plus, Permissions: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"extra_permission 2x1000", "extra_permission 4x1500"}
+	if got := rules(q); !reflect.DeepEqual(got, want) {
+		t.Errorf("grant: %v, want %v", got, want)
+	}
+
+	// An older list without the later sections: nothing included, and a
+	// renewal or a link costs what a new means costs.
+	old := &reconi.PriceList{Currency: "EUR", Means: pl.Means, Permission: pl.Permission}
+	q, _ = old.Quote(reconi.QuoteInput{Level: reconi.EH3, ValidityYears: 1, Users: 2, Linked: 1, Permissions: 1})
+	want = []string{"means 1x4500", "link 1x4500", "extra_permission 2x1500"}
+	if got := rules(q); !reflect.DeepEqual(got, want) {
+		t.Errorf("old list: %v, want %v", got, want)
+	}
+	q, _ = old.QuoteRenewal(1, []reconi.RenewalItem{{Level: reconi.EH3, Permissions: 1}})
+	want = []string{"renewal 1x4500", "extra_permission 1x1500"}
+	if got := rules(q); !reflect.DeepEqual(got, want) {
+		t.Errorf("old list renewal: %v, want %v", got, want)
+	}
+	// A price the list lacks is the operator's mistake.
+	if _, err := pl.QuoteRenewal(3, []reconi.RenewalItem{{Level: reconi.EH3}}); reconi.ErrorKind(err) != reconi.KindInternal {
+		t.Errorf("no renewal price for 3 years: %v", err)
 	}
 }
 

@@ -6,7 +6,9 @@ import (
 
 // ApplicationSummary is one row of "Applications in progress".
 type ApplicationSummary struct {
-	ID           int64             `json:"id"`
+	ID int64 `json:"id"`
+	// Kind is new, renewal or change.
+	Kind         AppKind           `json:"kind"`
 	Organization OrgRef            `json:"organization"`
 	Level        Level             `json:"level"`
 	Branch       BranchNumber      `json:"branch"`

@@ -125,6 +125,14 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 		if err := firstUsers(tx, a); err != nil {
 			return err
 		}
+		if a.Kind != reconi.AppKindNew {
+			if a.Means, err = tx.AppMeans(a.ID, s.now().UTC()); err != nil {
+				return err
+			}
+		}
+		if err := s.appLinks(tx, a); err != nil {
+			return err
+		}
 		if a.State == reconi.AppDraft {
 			a.Quote, err = s.draftQuote(tx, a)
 		}
@@ -204,8 +212,26 @@ func (s *Service) draft(ctx context.Context, tx store.Tx, id int64) (*reconi.App
 }
 
 // unlockedDraft checks, without locking it, that an application is a draft
-// the actor may change: an import asks before it reads a long upload.
+// of new means the actor may change: an import asks before it reads a long
+// upload. Renewal and change drafts take no users and no permissions.
 func (s *Service) unlockedDraft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
+	a, err := s.unlockedAnyDraft(ctx, tx, id)
+	if err == nil && a.Kind != reconi.AppKindNew {
+		return nil, reconi.Errorf(reconi.KindConflict, "draft %d is a %s of issued means: users and permissions are not added to it; "+
+			"take a means off with users remove, or start a new draft", id, a.Kind)
+	}
+	return a, err
+}
+
+// anyDraft loads, locked, a draft of any kind the actor may change.
+func (s *Service) anyDraft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
+	if err := tx.LockApplication(id); err != nil {
+		return nil, err
+	}
+	return s.unlockedAnyDraft(ctx, tx, id)
+}
+
+func (s *Service) unlockedAnyDraft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
 	a, err := s.app(ctx, tx, id)
 	if err != nil {
 		return nil, err
@@ -279,6 +305,9 @@ func (s *Service) DiscardDraft(ctx context.Context, appID int64, reason string) 
 }
 
 func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, error) {
+	if a.Kind != reconi.AppKindNew {
+		return s.linesQuote(tx, a)
+	}
 	pl, err := s.priceList(tx)
 	if err != nil {
 		return reconi.Quote{}, err
@@ -287,8 +316,12 @@ func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, 
 	if err != nil {
 		return reconi.Quote{}, err
 	}
-	return quote(pl, quoteInput{level: a.Level, validity: a.ValidityYears, users: total, notEmployed: notEmployed,
-		permissions: int64(a.Permissions.Count())})
+	links, err := s.draftLinks(tx, a)
+	if err != nil {
+		return reconi.Quote{}, err
+	}
+	return quote(pl, quoteInput{level: a.Level, validity: a.ValidityYears, users: total, notEmployed: notEmployed - linkedNotEmployed(links),
+		permissions: int64(a.Permissions.Count()), linked: int64(len(links))})
 }
 
 // Submit agrees to the terms and submits a draft (wizard step 10): every user
@@ -308,9 +341,12 @@ func (s *Service) Submit(ctx context.Context, appID int64, in reconi.Submission)
 				return err
 			}
 		}
-		a, err := s.draft(ctx, tx, appID)
+		a, err := s.anyDraft(ctx, tx, appID)
 		if err != nil {
 			return err
+		}
+		if a.Kind != reconi.AppKindNew {
+			return s.submitLines(ctx, tx, a, in.IdempotencyKey, notify, in.MaxPriceCents)
 		}
 		if err := s.checkDraft(tx, a, in.MaxPriceCents); err != nil {
 			return err
@@ -436,6 +472,10 @@ func (s *Service) submit(ctx context.Context, tx store.Tx, a *reconi.Application
 	}
 	if err := tx.InsertEvent(&reconi.Event{ApplicationID: a.ID, From: string(reconi.AppDraft), To: string(reconi.AppSubmitted),
 		Actor: actor, Reason: fmt.Sprintf("submitted; agreed to conditions %s; quote %s", s.terms.Version, reconi.FormatCents(a.Quote.TotalCents)), At: now}); err != nil {
+		return err
+	}
+	// Users who hold a means for another organisation have it linked.
+	if err := s.linkUsers(tx, a, actor, now); err != nil {
 		return err
 	}
 	// Sending the invitation email is the outbox's work; here the

@@ -46,10 +46,10 @@ func (s *Service) invite(tx store.Tx, a *reconi.Application, now time.Time) erro
 	}
 	n := 0
 	err = eachUser(tx, a.ID, func(u *reconi.User) error {
-		n++
 		if u.State != reconi.UserInvited {
-			return nil
+			return nil // linked users are issued without an invitation
 		}
+		n++
 		token, err := s.putInvitation(tx, key, u.ID, nil, expires, now)
 		if err != nil {
 			return err

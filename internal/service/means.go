@@ -14,8 +14,12 @@ import (
 
 // issueMeans records the means a user receives when their request is
 // issued: valid for the application's validity from now, with the
-// application's permissions.
-func issueMeans(tx store.Tx, a *reconi.Application, u *reconi.User, now time.Time) error {
+// application's permissions; a renewal renews the means instead.
+func (s *Service) issueMeans(tx store.Tx, a *reconi.Application, u *reconi.User, now time.Time) error {
+	if a.Kind == reconi.AppKindRenewal {
+		// The user of an expired means went through the steps again.
+		return s.renewIssued(tx, a, u, now)
+	}
 	expires := now.AddDate(a.ValidityYears, 0, 0)
 	m := &reconi.Means{UserID: u.ID, ApplicationID: a.ID, Email: u.Email, Organization: a.Organization,
 		Level: a.Level, State: reconi.MeansActive, IssuedAt: now, ExpiresAt: expires,

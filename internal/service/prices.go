@@ -19,13 +19,14 @@ type quoteInput struct {
 	users       int64
 	notEmployed int64
 	permissions int64 // per user
+	linked      int64 // users whose means is linked, not bought
 }
 
 // quote prices an application with the price list's one arithmetic,
 // (*reconi.PriceList).Quote, which `reconi plan` uses too.
 func quote(pl *reconi.PriceList, in quoteInput) (reconi.Quote, error) {
 	return pl.Quote(reconi.QuoteInput{Level: in.level, ValidityYears: in.validity, Users: in.users,
-		NotEmployed: in.notEmployed, Permissions: in.permissions})
+		NotEmployed: in.notEmployed, Permissions: in.permissions, Linked: in.linked})
 }
 
 // PriceList returns the price list in force.
@@ -60,6 +61,10 @@ func (s *Service) LoadPriceList(ctx context.Context, p reconi.PriceList) error {
 // that no quote can overflow: prices times users times permissions stay far
 // inside int64.
 const MaxPriceCents = 100_000_000
+
+// MaxIncludedPermissions bounds the permissions a price list includes with
+// a means.
+const MaxIncludedPermissions = 1000
 
 // ParsePriceList reads a price list file (YAML or JSON) and validates it.
 func ParsePriceList(b []byte) (*reconi.PriceList, error) {
@@ -104,6 +109,32 @@ func validatePriceList(p *reconi.PriceList) error {
 	}
 	check("means", p.Means, reconi.WizardLevels)
 	check("permission", p.Permission, reconi.WizardLevels)
+	// The later sections may be absent (older files); when present they
+	// are complete.
+	if p.Renewal != nil {
+		check("renewal", p.Renewal, reconi.WizardLevels)
+	}
+	if p.Link != nil {
+		for l := range p.Link {
+			if l.Rank() == 0 {
+				bad("link", "%q is not a level: want EH2, EH2+, EH3 or EH4", reconi.Excerpt(string(l)))
+			}
+		}
+		for _, l := range reconi.WizardLevels {
+			if c, ok := p.Link[l]; !ok {
+				bad("link."+string(l), "missing: every level offered needs a price for linking")
+			} else if c < 0 || c > MaxPriceCents {
+				bad("link."+string(l), "%d is not a price: want 0 to %d cents", c, MaxPriceCents)
+			}
+		}
+	}
+	if in := p.Included; in != nil {
+		for field, n := range map[string]int64{"included_permissions.new": in.New, "included_permissions.renewal": in.Renewal} {
+			if n < 0 || n > MaxIncludedPermissions {
+				bad(field, "%d is out of range: want 0 to %d permissions", n, MaxIncludedPermissions)
+			}
+		}
+	}
 	for field, c := range map[string]int64{"identification.remote_cents": p.Identify.RemoteCents,
 		"identification.in_person_surcharge_cents": p.Identify.InPersonSurchargeCents} {
 		if c < 0 || c > MaxPriceCents {

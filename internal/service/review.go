@@ -14,7 +14,7 @@ func (s *Service) issue(tx store.Tx, a *reconi.Application, u *reconi.User, acto
 	if err := s.move(tx, u, reconi.UserIssued, time.Time{}, actor, why, now); err != nil {
 		return err
 	}
-	if err := issueMeans(tx, a, u, now); err != nil {
+	if err := s.issueMeans(tx, a, u, now); err != nil {
 		return err
 	}
 	if err := s.enqueue(tx, issuedEmail(u, a), now); err != nil {

@@ -75,7 +75,7 @@ func (s *Service) RemoveUser(ctx context.Context, appID int64, email string) err
 		return err
 	}
 	return s.update(ctx, func(tx store.Tx) error {
-		a, err := s.draft(ctx, tx, appID)
+		a, err := s.anyDraft(ctx, tx, appID)
 		if err != nil {
 			return err
 		}

@@ -179,6 +179,43 @@ type Tx interface {
 	// returned again for days, by any process.
 	ClaimReminders(days int, now, until time.Time, limit int) ([]reconi.Means, error)
 
+	// InsertAppMeans adds the lines of a renewal or change: each means
+	// with the request (a user of appID) that carries it.
+	InsertAppMeans(appID int64, lines []AppMeansRow) error
+	// AppMeans lists an application's lines in the order they were added,
+	// each means as it is at now.
+	AppMeans(appID int64, now time.Time) ([]reconi.AppMeans, error)
+	// AppMeansOfUser returns the line a request carries, or nil.
+	AppMeansOfUser(userID int64) (*AppMeansRow, error)
+	// OpenRenewals returns, for each of meansIDs in a renewal still open
+	// (a draft, or a request not ended) other than application except,
+	// that application's ID.
+	OpenRenewals(meansIDs []int64, except int64) (map[int64]int64, error)
+	// LockMeans holds the means' rows until the transaction ends, so that
+	// concurrent renewals of one means take turns (PostgreSQL).
+	LockMeans(ids []int64) error
+	// RenewMeans makes a means that was not withdrawn active until
+	// expires: its permissions end no earlier, and its reminders are sent
+	// again before the new date. It returns false for a withdrawn means.
+	RenewMeans(id int64, expires time.Time) (bool, error)
+
+	// GrantMeansPermissions gives a means each of ps: one it has already
+	// (the same scope, provider and service) ends no earlier than given.
+	GrantMeansPermissions(meansID int64, ps []reconi.MeansPermission) error
+	// DeleteMeansPermissions takes each of ps (by scope, provider and
+	// service) off a means.
+	DeleteMeansPermissions(meansID int64, ps []reconi.MeansPermission) error
+
+	// AppLinks lists the draft users of application appID (of
+	// organisation kvk) who hold an active means at rank minRank or above
+	// for another organisation, with the same email, mobile number and,
+	// when both have one, date of birth; one means each, the highest.
+	AppLinks(appID int64, kvk reconi.KVK, minRank int, now time.Time) ([]reconi.AppLink, error)
+	// LinkFor finds the means AppLinks would find for one person, or nil.
+	LinkFor(p reconi.LinkPerson, kvk reconi.KVK, minRank int, now time.Time) (*reconi.AppLink, error)
+	// LinkedMeans lists the means application appID linked, as links.
+	LinkedMeans(appID int64) ([]reconi.AppLink, error)
+
 	InsertToken(t *Token) error
 	TokenByHash(hash string) (*Token, error)
 	Tokens() ([]Token, error)
@@ -261,6 +298,13 @@ type IdempotencyRecord struct {
 type UserRow struct {
 	User *reconi.User
 	Line int
+}
+
+// AppMeansRow is one line of a renewal or change as stored.
+type AppMeansRow struct {
+	MeansID           int64
+	UserID            int64
+	PreviousExpiresAt time.Time
 }
 
 // StoredUser is a user with where it came from.

@@ -26,9 +26,12 @@ func nullJSON(v any, isNil bool) (sql.NullString, error) {
 }
 
 func (t *Tx) InsertApplication(a *reconi.Application) error {
-	return t.tx.QueryRow(`INSERT INTO applications (state, kvk, level, branch, validity_years, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		a.State, a.Organization.KVK, a.Level, a.Branch, a.ValidityYears, a.CreatedBy, micro(a.CreatedAt)).Scan(&a.ID)
+	if a.Kind == "" {
+		a.Kind = reconi.AppKindNew
+	}
+	return t.tx.QueryRow(`INSERT INTO applications (state, kvk, level, branch, validity_years, created_by, created_at, kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		a.State, a.Organization.KVK, a.Level, a.Branch, a.ValidityYears, a.CreatedBy, micro(a.CreatedAt), a.Kind).Scan(&a.ID)
 }
 
 func (t *Tx) UpdateApplication(a *reconi.Application) error {
@@ -60,7 +63,7 @@ func (t *Tx) UpdateApplication(a *reconi.Application) error {
 }
 
 const appColumns = `a.id, a.state, a.kvk, o.name, a.level, a.branch, a.permissions, a.validity_years, a.quote,
-	a.terms_version, a.agreed_by, a.agreed_at, a.created_by, a.created_at, a.submitted_at, a.submit_key, a.manager_email, a.submit_fingerprint`
+	a.terms_version, a.agreed_by, a.agreed_at, a.created_by, a.created_at, a.submitted_at, a.submit_key, a.manager_email, a.submit_fingerprint, a.kind`
 
 func (t *Tx) Application(id int64) (*reconi.Application, error) {
 	a := &reconi.Application{}
@@ -68,7 +71,7 @@ func (t *Tx) Application(id int64) (*reconi.Application, error) {
 	var created int64
 	err := t.tx.QueryRow(`SELECT `+appColumns+` FROM applications a JOIN organizations o ON o.kvk = a.kvk WHERE a.id = $1`, id).
 		Scan(&a.ID, &a.State, &a.Organization.KVK, &a.Organization.Name, &a.Level, &a.Branch, &r.permissions,
-			&a.ValidityYears, &r.quote, &r.termsVersion, &r.agreedBy, &r.agreedAt, &a.CreatedBy, &created, &r.submittedAt, &a.IdempotencyKey, &a.NotifyEmail, &a.IdempotencyFingerprint)
+			&a.ValidityYears, &r.quote, &r.termsVersion, &r.agreedBy, &r.agreedAt, &a.CreatedBy, &created, &r.submittedAt, &a.IdempotencyKey, &a.NotifyEmail, &a.IdempotencyFingerprint, &a.Kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

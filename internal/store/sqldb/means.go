@@ -11,10 +11,14 @@ import (
 )
 
 func (t *Tx) InsertMeans(m *reconi.Means) error {
-	err := t.tx.QueryRow(`INSERT INTO means (user_id, application_id, kvk, email_key, level, state, issued_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+	var linked sql.NullInt64
+	if m.LinkedTo != 0 {
+		linked = sql.NullInt64{Int64: m.LinkedTo, Valid: true}
+	}
+	err := t.tx.QueryRow(`INSERT INTO means (user_id, application_id, kvk, email_key, level, state, issued_at, expires_at, linked_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		m.UserID, m.ApplicationID, m.Organization.KVK, strings.ToLower(m.Email), m.Level, m.State,
-		micro(m.IssuedAt), micro(m.ExpiresAt)).Scan(&m.ID)
+		micro(m.IssuedAt), micro(m.ExpiresAt), linked).Scan(&m.ID)
 	if err != nil {
 		return t.conflict(err)
 	}
@@ -32,7 +36,7 @@ func (t *Tx) InsertMeans(m *reconi.Means) error {
 }
 
 const meansColumns = `m.id, m.user_id, m.application_id, u.email, u.first_name, u.last_name, m.kvk, o.name, m.level,
-	m.state, m.issued_at, m.expires_at, m.withdrawn_at, m.withdrawn_by, m.withdraw_reason`
+	m.state, m.issued_at, m.expires_at, m.withdrawn_at, m.withdrawn_by, m.withdraw_reason, COALESCE(m.linked_to, 0)`
 
 const meansFrom = ` FROM means m JOIN users u ON u.id = m.user_id JOIN organizations o ON o.kvk = m.kvk`
 
@@ -41,7 +45,7 @@ func scanMeans(sc scanner) (reconi.Means, error) {
 	var issued, expires int64
 	var withdrawn sql.NullInt64
 	err := sc.Scan(&m.ID, &m.UserID, &m.ApplicationID, &m.Email, &m.FirstName, &m.LastName, &m.Organization.KVK,
-		&m.Organization.Name, &m.Level, &m.State, &issued, &expires, &withdrawn, &m.WithdrawnBy, &m.WithdrawReason)
+		&m.Organization.Name, &m.Level, &m.State, &issued, &expires, &withdrawn, &m.WithdrawnBy, &m.WithdrawReason, &m.LinkedTo)
 	if err != nil {
 		return m, err
 	}

@@ -21,7 +21,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		person = fmt.Sprintf("COALESCE((SELECT u.state FROM users u WHERE u.application_id = a.id AND u.email_key = $%d), '')", len(qargs))
 	}
 	// The latest event is the last change; events_application finds it.
-	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, ` + person + `,
+	q := `SELECT a.id, a.kvk, o.name, a.level, a.branch, a.state, a.created_at, a.submitted_at, a.kind, ` + person + `,
 		COALESCE((SELECT e.at FROM events e WHERE e.application_id = a.id ORDER BY e.id DESC LIMIT 1), a.created_at)
 		FROM applications a JOIN organizations o ON o.kvk = a.kvk`
 	if len(where) > 0 {
@@ -40,7 +40,7 @@ func (t *Tx) Applications(f store.ApplicationFilter) ([]reconi.ApplicationSummar
 		var s reconi.ApplicationSummary
 		var created, updated int64
 		var submitted sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.PersonState, &updated); err != nil {
+		if err := rows.Scan(&s.ID, &s.Organization.KVK, &s.Organization.Name, &s.Level, &s.Branch, &s.State, &created, &submitted, &s.Kind, &s.PersonState, &updated); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -86,7 +86,10 @@ func (t *Tx) Users(f store.UserFilter) ([]reconi.User, error) {
 		q += ` WHERE u.application_id = $1`
 		arg = f.ApplicationID
 	case f.KVK != "":
-		q += ` JOIN applications a ON a.id = u.application_id WHERE a.kvk = $1`
+		// The requests of renewals and permission changes are copies of
+		// users the organisation has already: its users are those of its
+		// applications for new means.
+		q += ` JOIN applications a ON a.id = u.application_id WHERE a.kvk = $1 AND a.kind = 'new'`
 		arg = f.KVK
 	default:
 		return nil, errors.New("users: no application or organisation given")
