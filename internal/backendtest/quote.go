@@ -119,7 +119,7 @@ var _ = register("QuoteFromDefaultPrices", func(t *testing.T, e *env) {
 var _ = register("QuoteOldPriceList", func(t *testing.T, e *env) {
 	e.orgA(t)
 	old := oddPrices()
-	old.Means[reconi.EH2] = map[int]int64{1: 2000, 3: 5000, 5: 7000}
+	old.Means[reconi.EH3] = map[int]int64{1: 2000, 3: 5000, 5: 7000}
 	if err := e.b.LoadPriceList(e.ctx, old); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,8 @@ var _ = register("QuoteOldPriceList", func(t *testing.T, e *env) {
 	if got.Included != nil || got.Renewal != nil || got.Link != nil {
 		t.Errorf("an old price list read back with new sections: %+v", got)
 	}
-	a := e.draft(t, kvkA, "EH2", "")
+	// EH3: RVO's and Kadaster's services are usable at that level.
+	a := e.draft(t, kvkA, "EH3", "")
 	e.addUser(t, a.ID, user(1, true))
 	q := e.setPermissions(t, a.ID, reconi.PermissionsInput{Direct: true, Providers: []string{"RVO", "Kadaster"}, ValidityYears: 1}).Quote
 	wantQuote(t, "old list", q, 4000, 840, 4840, line{"means", 1, 2000}, line{"extra_permission", 2, 1000})
