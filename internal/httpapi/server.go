@@ -6,16 +6,12 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -244,60 +240,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(b)
 }
 
-// StatusClientClosed is logged for a request whose client hung up first.
-const StatusClientClosed = 499
-
-// StatusOf maps an error kind to its HTTP status.
-func StatusOf(k reconi.Kind) int {
-	switch k {
-	case reconi.KindInvalid:
-		return http.StatusBadRequest
-	case reconi.KindNotFound:
-		return http.StatusNotFound
-	case reconi.KindConflict:
-		return http.StatusConflict
-	case reconi.KindUnauthorized:
-		return http.StatusUnauthorized
-	case reconi.KindForbidden:
-		return http.StatusForbidden
-	case reconi.KindUnavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
-// errorResponse turns err into a status and body. Internal errors are logged
-// with a reference and their details are not sent.
-func (s *Server) errorResponse(r *http.Request, err error) (int, ErrorBody) {
-	var e *reconi.Error
-	switch {
-	case errors.As(err, &e):
-	case errors.Is(err, context.Canceled):
-		// The client went away: not the server's failure. 499, as nginx
-		// logs it, keeps it out of 5xx counts; nobody reads the body.
-		return StatusClientClosed, ErrorBody{Error: *reconi.Errorf(reconi.KindInternal, "the request was cancelled")}
-	default:
-		ref := requestID(r)
-		s.opts.Logger.Error("internal error", "request_id", ref, "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
-		e = reconi.Errorf(reconi.KindInternal, "internal server error (reference %s)", ref)
-	}
-	return StatusOf(e.Kind), ErrorBody{Error: *e}
-}
-
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status, body := s.errorResponse(r, err)
-	writeJSON(w, status, body)
-}
-
-// bodyError explains a body that could not be read.
-func bodyError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return reconi.Errorf(reconi.KindInvalid, "request body is larger than %d bytes", tooBig.Limit)
-	}
-	return reconi.Errorf(reconi.KindInvalid, "reading the request body: %s", reconi.Excerpt(err.Error()))
-}
-
 // decode reads a JSON body into v, refusing unknown fields and trailing data.
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
@@ -345,111 +287,4 @@ func checkRequestText(r *http.Request, pattern string) error {
 		rest = rest[j+1:]
 	}
 	return reconi.CheckText(IdempotencyHeader, r.Header.Get(IdempotencyHeader))
-}
-
-// --- logging -------------------------------------------------------------
-
-type ctxKey int
-
-const (
-	keyRequestID ctxKey = iota
-	keyActorSlot
-)
-
-// logSlot is filled in by the handler for the request's log line.
-type logSlot struct{ name, role, route string }
-
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(keyRequestID).(string)
-	return id
-}
-
-func setActor(r *http.Request, a reconi.Actor) {
-	if slot, ok := r.Context().Value(keyActorSlot).(*logSlot); ok {
-		slot.name, slot.role = a.Name, string(a.Role)
-	}
-}
-
-// setRoute records the route pattern: it is logged instead of the path,
-// which may hold an invitation token.
-func setRoute(r *http.Request, pattern string) {
-	if slot, ok := r.Context().Value(keyActorSlot).(*logSlot); ok {
-		slot.route = pattern
-	}
-}
-
-// SetLogRoute lets other handlers on the same server (the invitation pages)
-// log their route pattern instead of their path.
-func SetLogRoute(r *http.Request, pattern string) { setRoute(r, pattern) }
-
-// loggedPath is the path to log for a request no route matched, with any
-// invitation token cut off.
-func loggedPath(p string) string {
-	for _, prefix := range []string{"/invite/", "/v1/invitations/"} {
-		if i := strings.Index(p, prefix); i >= 0 {
-			return p[:i+len(prefix)] + "…"
-		}
-	}
-	return p
-}
-
-type recorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += int64(n)
-	return n, err
-}
-
-// logRequests gives every request an ID and logs one line when it ends:
-// method, path, status, duration, size and actor. Query strings and headers
-// are not logged: tokens and one-time codes never reach the log.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		var raw [8]byte
-		rand.Read(raw[:])
-		id := hex.EncodeToString(raw[:])
-		slot := &logSlot{}
-		ctx := context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyActorSlot, slot)
-		r = r.WithContext(ctx)
-		w.Header().Set("X-Request-Id", id)
-		rec := &recorder{ResponseWriter: w}
-		defer func() {
-			if p := recover(); p != nil {
-				s.opts.Logger.Error("panic", "request_id", id, "panic", fmt.Sprint(p))
-				if rec.status == 0 {
-					writeJSON(rec, http.StatusInternalServerError, ErrorBody{Error: *reconi.Errorf(reconi.KindInternal, "internal server error (reference %s)", id)})
-				}
-			}
-			took := time.Since(start)
-			route := slot.route
-			if route == "" {
-				// Never the path as a metric label: it may hold a token,
-				// and every path would be a series of its own.
-				s.opts.Metrics.observeRequest(Unmatched, rec.status, took)
-				route = r.Method + " " + loggedPath(r.URL.Path)
-			} else {
-				s.opts.Metrics.observeRequest(route, rec.status, took)
-			}
-			s.opts.Logger.Info("request", "request_id", id, "route", route,
-				"status", rec.status, "duration_ms", float64(took.Microseconds())/1000,
-				"bytes", rec.bytes, "actor", slot.name, "role", slot.role)
-		}()
-		next.ServeHTTP(rec, r)
-	})
 }
