@@ -1,45 +1,13 @@
 package drafts_test
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/reconi/reconi/cmd"
 	"github.com/reconi/reconi/cmd/internal/cmdtest"
-	"github.com/reconi/reconi/internal/httpapi"
-	"github.com/reconi/reconi/internal/reconi"
-	"github.com/reconi/reconi/internal/service"
-	"github.com/reconi/reconi/internal/store/sqlite"
 )
-
-// serve points s at a server over s's database, with a manager token for
-// the test organisation.
-func serve(t *testing.T, s *cmdtest.Sandbox) {
-	t.Helper()
-	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, s.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := service.NewAccess(st, time.Now)
-	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "anna", Role: "manager", Orgs: []string{cmdtest.KVK}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
-	t.Cleanup(ts.Close)
-	s.Setenv("RECONI_SERVER", ts.URL)
-	s.Setenv("RECONI_TOKEN", token)
-}
 
 // sandboxes runs fn embedded and against a server.
 func sandboxes(t *testing.T, fn func(t *testing.T, s *cmdtest.Sandbox)) {
@@ -49,7 +17,7 @@ func sandboxes(t *testing.T, fn func(t *testing.T, s *cmdtest.Sandbox)) {
 			s := cmdtest.New(t)
 			s.Register()
 			if remote {
-				serve(t, s)
+				s.UseServer()
 			}
 			fn(t, s)
 		})

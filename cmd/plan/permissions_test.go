@@ -1,44 +1,12 @@
 package plan_test
 
 import (
-	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/reconi/reconi/cmd"
 	"github.com/reconi/reconi/cmd/internal/cmdtest"
-	"github.com/reconi/reconi/internal/httpapi"
-	"github.com/reconi/reconi/internal/reconi"
-	"github.com/reconi/reconi/internal/service"
-	"github.com/reconi/reconi/internal/store/sqlite"
 )
-
-// serve points the sandbox at a reconi server over its own database, with
-// a manager's token for the example organisation.
-func serve(t *testing.T, s *cmdtest.Sandbox) {
-	t.Helper()
-	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, s.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := service.NewAccess(st, time.Now)
-	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{cmdtest.KVK}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
-	t.Cleanup(ts.Close)
-	s.Setenv("RECONI_SERVER", ts.URL)
-	s.Setenv("RECONI_TOKEN", token)
-}
 
 // A manifest asking for permissions its users could not use is refused by
 // plan -f and apply -f, embedded and against a server, naming the place in
@@ -64,7 +32,7 @@ func TestPlanRefusesUnusablePermissions(t *testing.T) {
 				}
 				s, file := newSandbox(t, yaml)
 				if where == "remote" {
-					serve(t, s)
+					s.UseServer()
 				}
 				for _, args := range [][]string{{"plan", "-f", file}, {"apply", "-f", file, "--agree-terms"}} {
 					r := s.Run(args...)

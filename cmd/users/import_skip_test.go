@@ -1,44 +1,12 @@
 package users_test
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/reconi/reconi/cmd"
 	"github.com/reconi/reconi/cmd/internal/cmdtest"
-	"github.com/reconi/reconi/internal/httpapi"
-	"github.com/reconi/reconi/internal/reconi"
-	"github.com/reconi/reconi/internal/service"
-	"github.com/reconi/reconi/internal/store/sqlite"
 )
-
-// serveDraft points s at a server over s's database, with a manager token
-// for the test organisation.
-func serveDraft(t *testing.T, s *cmdtest.Sandbox) {
-	t.Helper()
-	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, s.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := service.NewAccess(st, time.Now)
-	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{cmdtest.KVK}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
-	t.Cleanup(ts.Close)
-	s.Setenv("RECONI_SERVER", ts.URL)
-	s.Setenv("RECONI_TOKEN", token)
-}
 
 // --skip-existing adds the new rows and skips the people the draft has
 // with the same data; the same email with other data stays a bad row.
@@ -50,7 +18,7 @@ func TestImportSkipExisting(t *testing.T) {
 			s := cmdtest.New(t)
 			s.Register()
 			if remote {
-				serveDraft(t, s)
+				s.UseServer()
 			}
 			s.Select("--level", "EH3")
 			first := s.WriteFile("first.csv", "first_name,last_name,email,phone,employed\n"+

@@ -43,3 +43,12 @@ func (s *Sandbox) Serve(tokens ...service.NewToken) (url string, secrets []strin
 func Remote(url, token string) Options {
 	return Options{Env: map[string]string{"RECONI_SERVER": url, "RECONI_TOKEN": token}}
 }
+
+// UseServer serves the sandbox's database as Serve does and points every
+// later run at it, with a manager's token for the example organisation.
+func (s *Sandbox) UseServer() {
+	s.t.Helper()
+	url, secrets := s.Serve(service.NewToken{Name: "ci", Role: "manager", Orgs: []string{KVK}})
+	s.Setenv("RECONI_SERVER", url)
+	s.Setenv("RECONI_TOKEN", secrets[0])
+}
