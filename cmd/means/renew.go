@@ -106,25 +106,7 @@ func renewRun(ctx context.Context, opts *RenewOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	if err := cmdutil.RememberDraft(cfg, opts.Getenv, a.ID); err != nil {
-		return err
-	}
-	if opts.Output.Machine() {
-		return opts.Output.Print(opts.IO, a, nil)
-	}
-	opts.IO.Successf("Started renewal draft %d for %s (%s): %s, %s", a.ID, a.Organization.Name, a.Organization.KVK,
-		cmdutil.Count(len(a.Means), "means", "means"), reconi.Years(a.ValidityYears))
-	if err := shared.PrintMeansLines(opts.IO, a); err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.IO.Out)
-	if err := shared.PrintQuote(opts.IO, &a.Quote); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "Review and submit it with: reconi apply --draft %d\n", a.ID)
-	return nil
+	return shared.StartedMeansDraft(opts.IO, opts.Output, opts.Config, opts.Getenv, a,
+		fmt.Sprintf("Started renewal draft %d for %s (%s): %s, %s", a.ID, a.Organization.Name, a.Organization.KVK,
+			cmdutil.Count(len(a.Means), "means", "means"), reconi.Years(a.ValidityYears)))
 }

@@ -100,30 +100,9 @@ func grantRun(ctx context.Context, opts *GrantOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := opts.Config()
-	if err != nil {
-		return err
-	}
-	if err := cmdutil.RememberDraft(cfg, opts.Getenv, a.ID); err != nil {
-		return err
-	}
-	for _, w := range a.Warnings {
-		opts.IO.Warnf("%s", w)
-	}
-	if opts.Output.Machine() {
-		return opts.Output.Print(opts.IO, a, nil)
-	}
-	opts.IO.Successf("Started permission change %d for %s (%s): %s for %s, %s", a.ID, a.Organization.Name, a.Organization.KVK,
-		a.Permissions, cmdutil.Count(len(a.Means), "means", "means"), reconi.Years(a.ValidityYears))
-	if err := shared.PrintMeansLines(opts.IO, a); err != nil {
-		return err
-	}
-	fmt.Fprintln(opts.IO.Out)
-	if err := shared.PrintQuote(opts.IO, &a.Quote); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "Review and submit it with: reconi apply --draft %d\n", a.ID)
-	return nil
+	return shared.StartedMeansDraft(opts.IO, opts.Output, opts.Config, opts.Getenv, a,
+		fmt.Sprintf("Started permission change %d for %s (%s): %s for %s, %s", a.ID, a.Organization.Name, a.Organization.KVK,
+			a.Permissions, cmdutil.Count(len(a.Means), "means", "means"), reconi.Years(a.ValidityYears)))
 }
 
 // permissionNames lists withdrawn permissions in words.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reconi/reconi/cmd/cmdutil"
+	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 )
@@ -67,4 +69,33 @@ func LinksText(links []reconi.AppLink) string {
 	}
 	return fmt.Sprintf("%d already %s a means, linked instead of bought: %s", len(links),
 		map[bool]string{true: "holds", false: "hold"}[len(links) == 1], strings.Join(parts, ", "))
+}
+
+// StartedMeansDraft makes a, a renewal or change draft just started, the
+// current draft and shows it: its JSON with -o, or else headline, the means
+// it is about, its quote and how to submit it.
+func StartedMeansDraft(ios *output.IOStreams, out cmdutil.OutputFlags, cfg func() (*config.Config, error), getenv func(string) string, a *reconi.Application, headline string) error {
+	c, err := cfg()
+	if err != nil {
+		return err
+	}
+	if err := cmdutil.RememberDraft(c, getenv, a.ID); err != nil {
+		return err
+	}
+	for _, w := range a.Warnings {
+		ios.Warnf("%s", w)
+	}
+	if out.Machine() {
+		return out.Print(ios, a, nil)
+	}
+	ios.Successf("%s", headline)
+	if err := PrintMeansLines(ios, a); err != nil {
+		return err
+	}
+	fmt.Fprintln(ios.Out)
+	if err := PrintQuote(ios, &a.Quote); err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.ErrOut, "Review and submit it with: reconi apply --draft %d\n", a.ID)
+	return nil
 }
