@@ -128,7 +128,7 @@ func TestDraftsDiscard(t *testing.T) {
 		s.Run("drafts", "list", "--jq", ".[].id").Expect(t, cmd.ExitOK, "3\n", "")
 		// It was the current draft: there is none now.
 		s.Run("users", "list").Expect(t, cmd.ExitInvalid, "",
-			"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
+			"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID\n")
 		s.Run("status", "1", "--jq", ".state, .users_total, (.history[-1] | [.from, .to, .reason] | @tsv)").Expect(t, cmd.ExitOK,
 			"discarded\n0\ndraft\tdiscarded\twrong level (1 user removed)\n", "")
 		s.Run("status", "--state", "discarded", "--jq", ".[].id").Expect(t, cmd.ExitOK, "1\n", "")

@@ -181,7 +181,7 @@ func TestSetNeedsADraft(t *testing.T) {
 	s := cmdtest.New(t)
 	s.CreateDatabase()
 	s.Run("permissions", "set", "--all-services", "--validity", "3y").Expect(t, cmd.ExitInvalid, "",
-		"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
+		"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID\n")
 	s.Run("permissions", "set", "--all-services", "--validity", "3y", "--draft", "3").Expect(t, cmd.ExitNotFound, "",
 		"error: application 3 not found\n")
 }
