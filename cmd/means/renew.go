@@ -104,7 +104,7 @@ func renewRun(ctx context.Context, opts *RenewOptions) error {
 	}
 	a, err := b.CreateRenewal(ctx, opts.In)
 	if err != nil {
-		return err
+		return cmdutil.RowsNamed(err, "")
 	}
 	cfg, err := opts.Config()
 	if err != nil {

@@ -98,7 +98,7 @@ func grantRun(ctx context.Context, opts *GrantOptions) error {
 	}
 	a, err := b.CreateGrant(ctx, opts.In)
 	if err != nil {
-		return err
+		return cmdutil.RowsNamed(err, "--email ")
 	}
 	cfg, err := opts.Config()
 	if err != nil {

@@ -73,7 +73,7 @@ func grantAndWithdraw(t *testing.T, s *cmdtest.Sandbox) {
 	}
 	// Again: Jan holds no such permission any more; exit 3 and why.
 	r = s.Run(append(args, "--yes")...)
-	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "holds no such permission (it holds: all services)") {
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "  --email jan@example.nl: email: means 1 holds no such permission (it holds: all services)") {
 		t.Errorf("again: exit %d %s", r.Code, r.Stderr)
 	}
 }
@@ -130,6 +130,11 @@ func TestGrantRules(t *testing.T) {
 	r := s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "jan@example.nl", "--service", "urn:etoegang:DV:00000001000000000002:services:2", "--validity", "1y")
 	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "jan@example.nl") || !strings.Contains(r.Stderr, "requires EH4") {
 		t.Errorf("EH4 service: exit %d %s", r.Code, r.Stderr)
+	}
+	// A user with no means is named by the --email given, not "line 1".
+	r = s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "nobody@example.nl", "--provider", "RVO", "--validity", "1y")
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "\n  --email nobody@example.nl: means: names no means issued for organisation "+cmdtest.KVK+"\n") {
+		t.Errorf("no means: exit %d %s", r.Code, r.Stderr)
 	}
 }
 
