@@ -131,6 +131,12 @@ func TestGrantRules(t *testing.T) {
 	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "jan@example.nl") || !strings.Contains(r.Stderr, "requires EH4") {
 		t.Errorf("EH4 service: exit %d %s", r.Code, r.Stderr)
 	}
+	// Jan holds all services: a grant of RVO would charge for nothing, and says so.
+	r = s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "jan@example.nl", "--provider", "RVO", "--validity", "1y")
+	if r.Code != cmd.ExitOK || !strings.Contains(r.Stderr, "! jan@example.nl (means 1) already holds all services of RVO until ") ||
+		!strings.Contains(r.Stderr, " or later: this grant charges for nothing new there\n") {
+		t.Errorf("held already: exit %d %s", r.Code, r.Stderr)
+	}
 	// A user with no means is named by the --email given, not "line 1".
 	r = s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "nobody@example.nl", "--provider", "RVO", "--validity", "1y")
 	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "\n  --email nobody@example.nl: means: names no means issued for organisation "+cmdtest.KVK+"\n") {
