@@ -113,6 +113,9 @@ func RowsNamed(err error, prefix string) error {
 	for i, r := range e.Rows {
 		if r.Source == "" && r.Value != "" {
 			r.Source = prefix + r.Value
+			// The source names the value now; a message that began with it
+			// need not say it twice.
+			r.Message = strings.TrimPrefix(r.Message, r.Value+", ")
 		}
 		out.Rows[i] = r
 	}

@@ -128,7 +128,8 @@ func TestGrantRules(t *testing.T) {
 	t.Parallel()
 	s := issuedJan(t)
 	r := s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "jan@example.nl", "--service", "urn:etoegang:DV:00000001000000000002:services:2", "--validity", "1y")
-	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "jan@example.nl") || !strings.Contains(r.Stderr, "requires EH4") {
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "\n  --email jan@example.nl: email: means 1 (EH3): service: UWV Mijn Gegevensdiensten") ||
+		!strings.Contains(r.Stderr, "requires EH4: an EH3 means cannot be used there\n") {
 		t.Errorf("EH4 service: exit %d %s", r.Code, r.Stderr)
 	}
 	// Jan holds all services: a grant of RVO would charge for nothing, and says so.
