@@ -292,7 +292,7 @@ func TestApplyNeedsADraft(t *testing.T) {
 	t.Parallel()
 	s := cmdtest.New(t)
 	s.Run("apply", "--agree-terms").Expect(t, cmd.ExitInvalid, "",
-		"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
+		"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID\n")
 	s.Run("apply", "--agree-terms", "--draft", "5").Expect(t, cmd.ExitNotFound, "", "error: application 5 not found\n")
 }
 

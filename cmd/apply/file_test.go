@@ -126,6 +126,10 @@ func TestApplyFileUsage(t *testing.T) {
 			"error: --draft cannot be used with -f: apply -f starts a draft of its own\nRun 'reconi apply --help' for usage.\n"},
 		{"invalid manifest", cmdtest.Options{}, []string{"apply", "-f", bad, "--agree-terms"}, cmd.ExitInvalid,
 			"error: " + bad + " is not valid:\n  " + bad + `:7: validity: "2y" is not offered: want 1y, 3y or 5y (permissions are valid for at most 5 years)` + "\n"},
+		// With -o json the manifest's problems are rows, each with its source.
+		{"invalid manifest, json", cmdtest.Options{}, []string{"apply", "-f", bad, "--agree-terms", "-o", "json"}, cmd.ExitInvalid,
+			`{"error":{"kind":"invalid","message":"` + bad + ` is not valid","rows":[{"line":7,"source":"` + bad + `:7","field":"validity",` +
+				`"message":"\"2y\" is not offered: want 1y, 3y or 5y (permissions are valid for at most 5 years)"}]}}` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

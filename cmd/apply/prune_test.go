@@ -34,9 +34,14 @@ permissions: {all_services: true}
 validity: 3y
 `)
 	r := s.Run("plan", "-f", file)
-	if r.Code != 0 || !strings.Contains(r.Stdout, "withdraw\tkees@example.nl") || !strings.Contains(r.Stderr, "1 leavers hold an active means") {
+	if r.Code != 0 || !strings.Contains(r.Stdout, "withdraw\tkees@example.nl") || !strings.Contains(r.Stderr, "; 1 leaver holds an active means the manifest does not name (--prune withdraws it)") {
 		t.Fatalf("plan without --prune: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
+	// A leaver's row says what the means says: no phone, employed or source
+	// it would only make up.
+	s.Run("plan", "-f", file, "-o", "json", "--jq", `.users[] | select(.action == "withdraw") | [.email, has("phone"), has("employed"), has("source"), .means_id > 0]`).
+		Expect(t, 0, `["kees@example.nl",false,false,false,true]`+"\n", "No changes: 0 to add, 2 already present (of 2 users); 1 leaver holds an active means the manifest does not name (--prune withdraws it)\n")
+	s.Run("plan", "-f", file, "-o", "json", "--jq", `[.users[] | select(.action != "withdraw") | .employed]`).Expect(t, 0, "[true,true]\n", "No changes: 0 to add, 2 already present (of 2 users); 1 leaver holds an active means the manifest does not name (--prune withdraws it)\n")
 	r = s.Run("plan", "-f", file, "--prune")
 	if r.Code != 2 || !strings.Contains(r.Stderr, "--prune --agree-terms") {
 		t.Fatalf("plan --prune: exit %d\n%s", r.Code, r.Stderr)

@@ -36,7 +36,7 @@ func ResolveDraft(cmd *cobra.Command, cfgFunc func() (*config.Config, error), ge
 		return 0, err
 	}
 	if id == 0 {
-		return 0, reconi.Invalid("draft", "no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID")
+		return 0, reconi.Invalid("draft", "no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID")
 	}
 	return id, nil
 }

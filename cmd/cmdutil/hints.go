@@ -98,3 +98,26 @@ type hintedError struct {
 
 func (e *hintedError) Error() string { return e.text }
 func (e *hintedError) Unwrap() error { return e.err }
+
+// RowsNamed names each row problem of err by the value it is about (an
+// email or a means ID), after prefix ("--email "), when the rows are the
+// command's own arguments: "line 1" would not say which one was wrong.
+// Rows that already say where they come from are kept as they are.
+func RowsNamed(err error, prefix string) error {
+	var e *reconi.Error
+	if !errors.As(err, &e) || len(e.Rows) == 0 {
+		return err
+	}
+	out := *e
+	out.Rows = make([]reconi.RowError, len(e.Rows))
+	for i, r := range e.Rows {
+		if r.Source == "" && r.Value != "" {
+			r.Source = prefix + r.Value
+			// The source names the value now; a message that began with it
+			// need not say it twice.
+			r.Message = strings.TrimPrefix(r.Message, r.Value+", ")
+		}
+		out.Rows[i] = r
+	}
+	return &out
+}

@@ -45,13 +45,13 @@ func TestDraftsList(t *testing.T) {
 		s.Run("drafts", "list", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 		twoDrafts(t, s)
 		s.Run("drafts", "list").Expect(t, cmd.ExitOK, ""+
-			"1\tTest EMZ Dagobert\t69599084\tEH3\t1\tjust now\tjust now\n"+
-			"3 *\tTest EMZ Dagobert\t69599084\tEH2+\t0\tjust now\tjust now\n", "")
+			"1\tTest EMZ Dagobert\t69599084\tEH3\t1\tjust now\tjust now\tnew\n"+
+			"3 *\tTest EMZ Dagobert\t69599084\tEH2+\t0\tjust now\tjust now\tnew\n", "")
 		s.Run("drafts", "list", "--jq", ".[] | [.id, .organization.kvk, .level, .users_total, .current] | @tsv").
 			Expect(t, cmd.ExitOK, "1\t69599084\tEH3\t1\tfalse\n3\t69599084\tEH2+\t0\ttrue\n", "")
 		r := s.MustRun("drafts", "list", "-o", "csv")
 		if lines := strings.Split(strings.TrimSpace(r.Stdout), "\n"); len(lines) != 3 ||
-			lines[0] != "id,organization.kvk,organization.name,level,branch,users_total,created_at,updated_at,current" {
+			lines[0] != "id,kind,organization.kvk,organization.name,level,branch,users_total,created_at,updated_at,current" {
 			t.Errorf("csv:\n%s", r.Stdout)
 		}
 		s.Run("drafts", "list", "--org", cmdtest.KVK, "--jq", ".[].id").Expect(t, cmd.ExitOK, "1\n3\n", "")
@@ -96,7 +96,7 @@ func TestDraftsDiscard(t *testing.T) {
 		s.Run("drafts", "list", "--jq", ".[].id").Expect(t, cmd.ExitOK, "3\n", "")
 		// It was the current draft: there is none now.
 		s.Run("users", "list").Expect(t, cmd.ExitInvalid, "",
-			"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
+			"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID\n")
 		s.Run("status", "1", "--jq", ".state, .users_total, (.history[-1] | [.from, .to, .reason] | @tsv)").Expect(t, cmd.ExitOK,
 			"discarded\n0\ndraft\tdiscarded\twrong level (1 user removed)\n", "")
 		s.Run("status", "--state", "discarded", "--jq", ".[].id").Expect(t, cmd.ExitOK, "1\n", "")

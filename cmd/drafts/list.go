@@ -30,6 +30,7 @@ type ListOptions struct {
 // are part of reconi's interface.
 type Row struct {
 	ID           int64               `json:"id"`
+	Kind         reconi.AppKind      `json:"kind"`
 	Organization reconi.OrgRef       `json:"organization"`
 	Level        reconi.Level        `json:"level"`
 	Branch       reconi.BranchNumber `json:"branch"`
@@ -51,9 +52,10 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 first, read a page at a time and printed as they come. A manager sees the
 drafts of the organisations on their token; the embedded backend sees all.
 The current draft (the one users add, permissions set and apply work on) is
-marked with *.
+marked with *. KIND says what submitting it does: new (the wizard's new
+means), renewal (means renew) or change (permissions grant).
 
-JSON and CSV fields: id, organization {kvk, name}, level, branch,
+JSON and CSV fields: id, kind, organization {kvk, name}, level, branch,
 users_total, created_at, updated_at (the draft's latest change), current.
 With no drafts the table is empty and the command exits 0; -o json prints [].`,
 		Example: `  reconi drafts list
@@ -90,20 +92,20 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	}
 	now := opts.Now()
 	w := output.NewListWriter(opts.IO, format, opts.Output.JQ,
-		[]string{"ID", "ORGANISATION", "KVK", "LEVEL", "USERS", "CREATED", "UPDATED"},
+		[]string{"ID", "ORGANISATION", "KVK", "LEVEL", "USERS", "CREATED", "UPDATED", "KIND"},
 		func(r Row) []string {
 			id := strconv.FormatInt(r.ID, 10)
 			if r.Current {
 				id += " *"
 			}
 			return []string{id, r.Organization.Name, string(r.Organization.KVK), string(r.Level),
-				strconv.Itoa(r.UsersTotal), age(now, r.CreatedAt), age(now, r.UpdatedAt)}
+				strconv.Itoa(r.UsersTotal), age(now, r.CreatedAt), age(now, r.UpdatedAt), string(r.Kind)}
 		})
 	f := reconi.ApplicationFilter{KVK: opts.KVK, State: string(reconi.AppDraft)}
 	if err := reconi.EachApplicationPage(ctx, b, f, func(apps []reconi.ApplicationSummary) error {
 		rows := make([]Row, len(apps))
 		for i, a := range apps {
-			rows[i] = Row{ID: a.ID, Organization: a.Organization, Level: a.Level, Branch: a.Branch, UsersTotal: a.UsersTotal,
+			rows[i] = Row{ID: a.ID, Kind: a.Kind, Organization: a.Organization, Level: a.Level, Branch: a.Branch, UsersTotal: a.UsersTotal,
 				CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Current: a.ID == current}
 		}
 		return w.Write(rows)

@@ -104,7 +104,7 @@ func renewRun(ctx context.Context, opts *RenewOptions) error {
 	}
 	a, err := b.CreateRenewal(ctx, opts.In)
 	if err != nil {
-		return err
+		return cmdutil.RowsNamed(err, "")
 	}
 	return shared.StartedMeansDraft(opts.IO, opts.Output, opts.Config, opts.Getenv, a,
 		fmt.Sprintf("Started renewal draft %d for %s (%s): %s, %s", a.ID, a.Organization.Name, a.Organization.KVK,

@@ -30,7 +30,8 @@ func renewAndApply(t *testing.T, s *cmdtest.Sandbox) {
 	}
 	// A second renewal of the same means is a conflict, exit 5.
 	r = s.Run("means", "renew", "jan@example.nl", "--org", cmdtest.KVK, "--validity", "3y")
-	if r.Code != cmd.ExitConflict || !strings.Contains(r.Stderr, "is being renewed by application 2") {
+	if r.Code != cmd.ExitConflict || !strings.Contains(r.Stderr, "is being renewed by application 2") ||
+		!strings.Contains(r.Stderr, "nothing was renewed (a means is in one open renewal at a time): 1 row has a problem\n  jan@example.nl: means: ") {
 		t.Fatalf("twice: exit %d\n%s", r.Code, r.Stderr)
 	}
 	// The renewal is the current draft: apply shows it and submits it.

@@ -199,7 +199,7 @@ func TestSelect(t *testing.T) {
 			// No draft was started, and none became current.
 			s.Run("status", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")
 			s.Run("users", "list").Expect(t, cmd.ExitInvalid, "",
-				"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
+				"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID\n")
 		})
 	}
 	t.Run("unknown organisation", func(t *testing.T) {

@@ -98,7 +98,7 @@ func grantRun(ctx context.Context, opts *GrantOptions) error {
 	}
 	a, err := b.CreateGrant(ctx, opts.In)
 	if err != nil {
-		return err
+		return cmdutil.RowsNamed(err, "--email ")
 	}
 	return shared.StartedMeansDraft(opts.IO, opts.Output, opts.Config, opts.Getenv, a,
 		fmt.Sprintf("Started permission change %d for %s (%s): %s for %s, %s", a.ID, a.Organization.Name, a.Organization.KVK,

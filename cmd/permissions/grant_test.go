@@ -73,7 +73,7 @@ func grantAndWithdraw(t *testing.T, s *cmdtest.Sandbox) {
 	}
 	// Again: Jan holds no such permission any more; exit 3 and why.
 	r = s.Run(append(args, "--yes")...)
-	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "holds no such permission (it holds: all services)") {
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "  --email jan@example.nl: email: means 1 holds no such permission (it holds: all services)") {
 		t.Errorf("again: exit %d %s", r.Code, r.Stderr)
 	}
 }
@@ -128,8 +128,20 @@ func TestGrantRules(t *testing.T) {
 	t.Parallel()
 	s := issuedJan(t)
 	r := s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "jan@example.nl", "--service", "urn:etoegang:DV:00000001000000000002:services:2", "--validity", "1y")
-	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "jan@example.nl") || !strings.Contains(r.Stderr, "requires EH4") {
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "\n  --email jan@example.nl: email: means 1 (EH3): service: UWV Mijn Gegevensdiensten") ||
+		!strings.Contains(r.Stderr, "requires EH4: an EH3 means cannot be used there\n") {
 		t.Errorf("EH4 service: exit %d %s", r.Code, r.Stderr)
+	}
+	// Jan holds all services: a grant of RVO would charge for nothing, and says so.
+	r = s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "jan@example.nl", "--provider", "RVO", "--validity", "1y")
+	if r.Code != cmd.ExitOK || !strings.Contains(r.Stderr, "! jan@example.nl (means 1) already holds all services of RVO until ") ||
+		!strings.Contains(r.Stderr, " or later: this grant charges for nothing new there\n") {
+		t.Errorf("held already: exit %d %s", r.Code, r.Stderr)
+	}
+	// A user with no means is named by the --email given, not "line 1".
+	r = s.Run("permissions", "grant", "--org", cmdtest.KVK, "--email", "nobody@example.nl", "--provider", "RVO", "--validity", "1y")
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "\n  --email nobody@example.nl: means: names no means issued for organisation "+cmdtest.KVK+"\n") {
+		t.Errorf("no means: exit %d %s", r.Code, r.Stderr)
 	}
 }
 

@@ -148,7 +148,7 @@ func TestSetRefused(t *testing.T) {
 		{"Kadaster above the level, after RVO", "EH2+", false, []string{"--provider", "RVO", "--provider", "kadaster"}, cmd.ExitInvalid,
 			"error: provider: none of Kadaster's services can be used with an EH2+ means: the lowest level they need is EH3; start a draft at EH3 to grant Kadaster (see reconi services list --provider 'Kadaster')\n"},
 		{"service above the level", "EH2+", false, []string{"--service", belastingSvc}, cmd.ExitInvalid,
-			"error: service: Belastingdienst Mijn Belastingdienst Zakelijk (urn:etoegang:DV:00000001000000000001:services:1) requires EH3, above this draft's level EH2+\n"},
+			"error: service: Belastingdienst Mijn Belastingdienst Zakelijk (urn:etoegang:DV:00000001000000000001:services:1) requires EH3: an EH2+ means cannot be used there\n"},
 		{"unknown service", "EH3", false, []string{"--service", "urn:etoegang:DV:00000001003214345000:services:1"}, cmd.ExitInvalid,
 			"error: service: urn:etoegang:DV:00000001003214345000:services:1 is not in the service catalogue (see reconi services list)\n"},
 		{"unknown provider", "EH3", false, []string{"--provider", "Gemeente"}, cmd.ExitInvalid,
@@ -181,7 +181,7 @@ func TestSetNeedsADraft(t *testing.T) {
 	s := cmdtest.New(t)
 	s.CreateDatabase()
 	s.Run("permissions", "set", "--all-services", "--validity", "3y").Expect(t, cmd.ExitInvalid, "",
-		"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
+		"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID\n")
 	s.Run("permissions", "set", "--all-services", "--validity", "3y", "--draft", "3").Expect(t, cmd.ExitNotFound, "",
 		"error: application 3 not found\n")
 }

@@ -101,7 +101,7 @@ func withdrawRun(ctx context.Context, opts *WithdrawOptions) error {
 		in.DryRun = true
 		plan, err := b.WithdrawPermissions(ctx, in)
 		if err != nil {
-			return err
+			return cmdutil.RowsNamed(err, "--email ")
 		}
 		in.DryRun = false
 		fmt.Fprintf(opts.IO.ErrOut, "This withdraws at once, for organisation %s:\n", in.KVK)
@@ -125,7 +125,7 @@ func withdrawRun(ctx context.Context, opts *WithdrawOptions) error {
 	}
 	res, err := b.WithdrawPermissions(ctx, in)
 	if err != nil {
-		return err
+		return cmdutil.RowsNamed(err, "--email ")
 	}
 	if opts.Output.Machine() {
 		return opts.Output.Print(opts.IO, res, nil)

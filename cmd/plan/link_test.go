@@ -23,7 +23,7 @@ func TestPlanLink(t *testing.T) {
 	r := s.Run("plan", "-f", file)
 	if r.Code != 2 || !strings.Contains(r.Stdout, "link\tjan@example.nl\tJan Jansen\tlinks means 1, held for Test EMZ Dagobert (69599084)\n") ||
 		!strings.Contains(r.Stdout, "new\tsanne@example.nl\tSanne de Vries\t\n") ||
-		!strings.Contains(r.Stdout, "Link an existing EH3 means to the organisation\t1\t€15.00\t€15.00\n") ||
+		!strings.Contains(r.Stdout, "Link a means the user already holds to the organisation, EH3\t1\t€15.00\t€15.00\n") ||
 		!strings.Contains(r.Stderr, "2 to add (1 by linking the means they hold)") {
 		t.Fatalf("plan: exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}

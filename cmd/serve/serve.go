@@ -105,7 +105,7 @@ token.`,
 				return err
 			}
 			if cfg.Get(config.KeyServer) != "" {
-				return cmdutil.FlagErrorf("serve runs on the database itself: unset --server/RECONI_SERVER")
+				return cmdutil.ServerSet(cfg, "serve runs on the database itself")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

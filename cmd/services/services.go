@@ -147,6 +147,6 @@ func loadRun(ctx context.Context, opts *LoadOptions) error {
 	if err := b.LoadCatalogue(ctx, *cat); err != nil {
 		return err
 	}
-	opts.IO.Successf("Loaded %d services of %d providers", len(cat.Services), len(cat.Providers))
+	opts.IO.Successf("Loaded %s of %s", cmdutil.Count(len(cat.Services), "service", "services"), cmdutil.Count(len(cat.Providers), "provider", "providers"))
 	return nil
 }

@@ -84,6 +84,10 @@ func TestLoad(t *testing.T) {
 	s.RunWith(cmdtest.Options{TTY: true}, "services", "load", file).Expect(t, cmd.ExitOK, "",
 		"✓ Loaded 6 services of 5 providers\n")
 	s.Run("services", "list", "--jq", "length").Expect(t, cmd.ExitOK, "6\n", "")
+	one := s.WriteFile("one.yaml", "providers:\n  - name: RVO\n    oin: \"00000001000000000005\"\n"+
+		"services:\n  - id: \"urn:etoegang:DV:00000001000000000005:services:1\"\n    provider: RVO\n    name: Mijn RVO\n    level: EH2+\n")
+	s.RunWith(cmdtest.Options{TTY: true}, "services", "load", one).Expect(t, cmd.ExitOK, "", "✓ Loaded 1 service of 1 provider\n")
+	s.RunWith(cmdtest.Options{TTY: true}, "services", "load", file).Expect(t, cmd.ExitOK, "", "✓ Loaded 6 services of 5 providers\n")
 
 	bad := s.WriteFile("bad.yaml", "services: [\n")
 	r := s.Run("services", "load", bad)

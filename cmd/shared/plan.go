@@ -61,7 +61,11 @@ func PlanSummary(p *manifest.Plan) string {
 	case p.Withdraw > 0 && p.Prune:
 		summary += fmt.Sprintf("; %d to withdraw (leavers: an active means the manifest does not name)", p.Withdraw)
 	case p.Withdraw > 0:
-		summary += fmt.Sprintf("; %d leavers hold an active means the manifest does not name (--prune withdraws them)", p.Withdraw)
+		holds, them := fmt.Sprintf("%d leavers hold", p.Withdraw), "them"
+		if p.Withdraw == 1 {
+			holds, them = "1 leaver holds", "it"
+		}
+		summary += fmt.Sprintf("; %s an active means the manifest does not name (--prune withdraws %s)", holds, them)
 	}
 	return summary
 }

@@ -10,6 +10,7 @@ import (
 // each, so that a spreadsheet's columns do not move with the data.
 type csvRow struct {
 	ID           int64               `json:"id"`
+	Kind         reconi.AppKind      `json:"kind"`
 	Organization reconi.OrgRef       `json:"organization"`
 	Level        reconi.Level        `json:"level"`
 	Branch       reconi.BranchNumber `json:"branch"`
@@ -18,6 +19,7 @@ type csvRow struct {
 	UsersByState csvByState          `json:"users_by_state"`
 	PersonState  reconi.UserState    `json:"person_state"`
 	CreatedAt    time.Time           `json:"created_at"`
+	UpdatedAt    time.Time           `json:"updated_at"`
 	SubmittedAt  *time.Time          `json:"submitted_at"`
 	CompletedAt  *time.Time          `json:"completed_at"`
 }
@@ -40,7 +42,7 @@ type csvByState struct {
 
 func toCSV(a reconi.ApplicationSummary) csvRow {
 	m := a.UsersByState
-	return csvRow{ID: a.ID, Organization: a.Organization, Level: a.Level, Branch: a.Branch, State: a.State,
+	return csvRow{ID: a.ID, Kind: a.Kind, UpdatedAt: a.UpdatedAt, Organization: a.Organization, Level: a.Level, Branch: a.Branch, State: a.State,
 		UsersTotal: a.UsersTotal, PersonState: a.PersonState, CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt,
 		CompletedAt: a.CompletedAt,
 		UsersByState: csvByState{

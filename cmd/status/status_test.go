@@ -32,11 +32,11 @@ func twoApplications(t *testing.T) *cmdtest.Sandbox {
 }
 
 // statusCSVHeader is status -o csv's header: a column per user state, fixed.
-const statusCSVHeader = "id,organization.kvk,organization.name,level,branch,state,users_total," +
+const statusCSVHeader = "id,kind,organization.kvk,organization.name,level,branch,state,users_total," +
 	"users_by_state.draft,users_by_state.invited,users_by_state.details_confirmed,users_by_state.phone_verified," +
 	"users_by_state.ordered,users_by_state.identification_pending,users_by_state.identified,users_by_state.final_check," +
 	"users_by_state.issued,users_by_state.rejected,users_by_state.expired,users_by_state.cancelled," +
-	"person_state,created_at,submitted_at,completed_at"
+	"person_state,created_at,updated_at,submitted_at,completed_at"
 
 func TestStatusEmpty(t *testing.T) {
 	t.Parallel()
@@ -163,7 +163,7 @@ func TestStatusFilters(t *testing.T) {
 	// CSV: the same columns whatever the rows hold.
 	r := s.MustRun("status", "--all", "-o", "csv")
 	if lines := strings.Split(strings.TrimSpace(r.Stdout), "\n"); len(lines) != 3 || lines[0] != statusCSVHeader ||
-		!strings.Contains(lines[2], ",submitted,2,0,2,0,0,0,0,0,0,0,0,0,0,,") {
+		!strings.Contains(lines[2], ",submitted,2,0,2,0,0,0,0,0,0,0,0,0,0,,") || !strings.HasPrefix(lines[2], "2,new,69599084,") {
 		t.Errorf("csv:\n%s", r.Stdout)
 	}
 	// --email shows that person's state on each row.

@@ -40,7 +40,7 @@ func access(f *cmdutil.Factory) (*service.Access, error) {
 		return nil, err
 	}
 	if cfg.Get(config.KeyServer) != "" {
-		return nil, cmdutil.FlagErrorf("tokens are administered on the server's machine against its database: use --db, not --server")
+		return nil, cmdutil.ServerSet(cfg, "tokens are administered on the server's machine against its database")
 	}
 	st, err := f.Store()
 	if err != nil {

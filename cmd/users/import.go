@@ -125,7 +125,11 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 				opts.IO.Warnf("writing %s: %v", opts.ErrorsFile, werr)
 			case n == 0 || opts.Output.Machine():
 			case e.RowsOmitted > 0:
-				opts.IO.Warnf("wrote %s to %s; the %d problems not listed are not in it", cmdutil.Count(n, "failing row", "failing rows"), opts.ErrorsFile, e.RowsOmitted)
+				rest := fmt.Sprintf("the %d problems not listed are", e.RowsOmitted)
+				if e.RowsOmitted == 1 {
+					rest = "the 1 problem not listed is"
+				}
+				opts.IO.Warnf("wrote %s to %s; %s not in it", cmdutil.Count(n, "failing row", "failing rows"), opts.ErrorsFile, rest)
 			default:
 				opts.IO.Warnf("wrote %s to %s: no user was added; fix them there and import them with the other rows", cmdutil.Count(n, "failing row", "failing rows"), opts.ErrorsFile)
 			}

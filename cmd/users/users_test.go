@@ -92,7 +92,7 @@ func TestAdd(t *testing.T) {
 		t.Parallel()
 		s := cmdtest.New(t)
 		s.Run(append(jan, "--employed=true")...).Expect(t, cmd.ExitInvalid, "",
-			"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', or name one with --draft ID\n")
+			"error: draft: no draft selected: start one with 'reconi org select KVK --level LEVEL', carry on with one with 'reconi drafts use ID' (reconi drafts list), or name one with --draft ID\n")
 	})
 }
 

@@ -110,7 +110,7 @@ func wizardRun(ctx context.Context, opts *Options) error {
 	step("9", "permissions and validity")
 	keep := false
 	if resumed && a.Permissions != nil {
-		if keep, err = p.Confirm(ctx, fmt.Sprintf("Keep the permissions set before (%s, %d years)?", a.Permissions, a.ValidityYears), true); err != nil {
+		if keep, err = p.Confirm(ctx, fmt.Sprintf("Keep the permissions set before (%s, %s)?", a.Permissions, reconi.Years(a.ValidityYears)), true); err != nil {
 			return err
 		}
 	}

@@ -125,7 +125,7 @@ func TestWizardResume(t *testing.T) {
 	for _, want := range []string{
 		"Resume the current draft 1 for Test EMZ Dagobert (69599084) at EH2+, with 1 user?",
 		"✓ Resuming draft 1\n",
-		"Keep the permissions set before (",
+		"Keep the permissions set before (all services of RVO, 3 years)?",
 		"✓ Submitted application 1: 1 user invited; follow it with reconi status 1\n",
 	} {
 		if !strings.Contains(r.Stderr, want) {

@@ -136,7 +136,25 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap gives the error its kind.
+// Unwrap gives the error its kind, and its problems as rows: with -o json
+// they are listed apart, each with its source (file:line), field and message.
 func (e *Error) Unwrap() error {
-	return &reconi.Error{Kind: reconi.KindInvalid, Message: e.Error()}
+	n := len(e.Problems)
+	msg := fmt.Sprintf("%s is not valid (%d problems)", e.File, n)
+	if n == 1 {
+		msg = e.File + " is not valid"
+	}
+	out := &reconi.Error{Kind: reconi.KindInvalid, Message: msg}
+	for i, p := range e.Problems {
+		if i == maxListed {
+			out.RowsOmitted = n - maxListed
+			break
+		}
+		src := p.File
+		if p.Line > 0 {
+			src = fmt.Sprintf("%s:%d", p.File, p.Line)
+		}
+		out.Rows = append(out.Rows, reconi.RowError{Line: p.Line, Source: src, Field: p.Path, Message: p.Message})
+	}
+	return out
 }

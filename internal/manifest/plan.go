@@ -35,15 +35,17 @@ const (
 // UserPlan is one user of a plan. The JSON field names are part of
 // reconi's interface (`reconi plan -o json`).
 type UserPlan struct {
-	Action      Action      `json:"action"`
-	Email       string      `json:"email"`
-	FirstName   string      `json:"first_name"`
-	LastName    string      `json:"last_name"`
-	Phone       string      `json:"phone"`
+	Action    Action `json:"action"`
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	// Phone, Employed and Source are left out of a leaver's row (withdraw):
+	// the manifest does not name them, and a means does not carry them.
+	Phone       string      `json:"phone,omitempty"`
 	DateOfBirth reconi.Date `json:"date_of_birth,omitempty"`
-	Employed    bool        `json:"employed"`
+	Employed    *bool       `json:"employed,omitempty"`
 	// Source is where the manifest gives the user: file and line.
-	Source string `json:"source"`
+	Source string `json:"source,omitempty"`
 	// ApplicationID and State say where a present user already is.
 	ApplicationID int64            `json:"application_id,omitempty"`
 	State         reconi.UserState `json:"state,omitempty"`
@@ -211,7 +213,7 @@ func Compute(ctx context.Context, b reconi.Backend, m *Manifest, opt PlanOptions
 			p.New++
 			if up.Action == ActionLink {
 				p.Link++
-			} else if !up.Employed {
+			} else if up.Employed != nil && !*up.Employed {
 				notEmployed++
 			}
 		case ActionPresent:
@@ -314,7 +316,7 @@ func counts(s reconi.UserState) bool {
 // that count and have u's email.
 func compare(u User, level reconi.Level, have []reconi.User, apps map[int64]reconi.ApplicationSummary) UserPlan {
 	up := UserPlan{Action: ActionNew, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Phone: u.Phone,
-		DateOfBirth: u.DateOfBirth, Employed: u.Employed, Source: u.Source, user: u}
+		DateOfBirth: u.DateOfBirth, Employed: &u.Employed, Source: u.Source, user: u}
 	var present *reconi.User
 	for i := range have {
 		e := &have[i]

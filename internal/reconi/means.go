@@ -199,7 +199,7 @@ func ParseIDCursor(c string) (int64, error) {
 // people plan expiry, hours and less as Go writes durations.
 func ParseWithin(field, s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	bad := Invalid(field, "%q is not a span of time: want e.g. 60d, 8w or 72h", Excerpt(s))
+	bad := Invalid(field, "%q is not a span of time: want e.g. 60d, 8w or 72h (days at most 3660, weeks at most 523)", Excerpt(s))
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		d, err := strconv.Atoi(n)
 		if err != nil || d < 0 || d > 3660 {

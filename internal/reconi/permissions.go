@@ -81,7 +81,7 @@ type PermissionsInput struct {
 // error names field.
 func CheckService(field string, svc Service, level Level, branch BranchNumber) error {
 	if !level.Satisfies(svc.Level) {
-		return Invalid(field, "%s %s (%s) requires %s, above this draft's level %s",
+		return Invalid(field, "%s %s (%s) requires %s: an %s means cannot be used there",
 			svc.Provider, svc.Name, svc.ID, svc.Level, level)
 	}
 	if branch != "" && !svc.AcceptsBranch() {

@@ -211,7 +211,7 @@ func (pl *PriceList) Quote(in QuoteInput) (Quote, error) {
 		if !ok {
 			return b.q, Errorf(KindInternal, "the price list has no price for linking an %s means", in.Level)
 		}
-		b.add("link", RuleLink, fmt.Sprintf("Link an existing %s means to the organisation", in.Level), linked, link)
+		b.add("link", RuleLink, fmt.Sprintf("Link a means the user already holds to the organisation, %s", in.Level), linked, link)
 	}
 	if err := b.permissions(in.Level, in.ValidityYears, fresh, in.Permissions, pl.IncludedNew(), linked*in.Permissions); err != nil {
 		return b.q, err

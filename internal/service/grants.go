@@ -64,7 +64,7 @@ func (s *Service) CreateGrant(ctx context.Context, in reconi.NewGrant) (*reconi.
 		if err != nil {
 			return err
 		}
-		warnings = w
+		warnings = append(w, heldAlready(ms, p, cat, now.AddDate(in.ValidityYears, 0, 0))...)
 		a := &reconi.Application{State: reconi.AppDraft, Kind: reconi.AppKindChange,
 			Organization: reconi.OrgRef{KVK: org.KVK, Name: org.Name}, Level: highestLevel(ms),
 			ValidityYears: in.ValidityYears, CreatedBy: actorName(ctx), CreatedAt: now}
@@ -151,6 +151,57 @@ func resolveGrant(tx store.Tx, in reconi.PermissionsInput, lines []reconi.AppMea
 		return nil, nil, err
 	}
 	return p, warnings, nil
+}
+
+// heldAlready warns about each means that holds everything p grants
+// already, until until or later (all services cover every provider and
+// service, a provider its services): the grant would charge extra
+// permissions for nothing it does not have.
+func heldAlready(ms []reconi.Means, p *reconi.Permissions, cat *reconi.Catalogue, until time.Time) []string {
+	if p == nil || !p.Direct {
+		return nil
+	}
+	provider := map[reconi.ServiceID]string{}
+	for _, s := range cat.Services {
+		provider[s.ID] = s.Provider
+	}
+	var out []string
+	for _, m := range ms {
+		covered := func(prov string, svc reconi.ServiceID) bool {
+			for _, h := range m.Permissions {
+				switch {
+				case h.ExpiresAt.Before(until):
+				case h.Scope == reconi.ScopeAllServices:
+					return true
+				case h.Scope == reconi.ScopeProviders && prov != "" && strings.EqualFold(h.Provider, prov):
+					return true
+				case h.Scope == reconi.ScopeServices && svc != "" && h.Service == svc:
+					return true
+				}
+			}
+			return false
+		}
+		all := false
+		switch p.Scope {
+		case reconi.ScopeAllServices:
+			all = covered("", "")
+		case reconi.ScopeProviders:
+			all = len(p.Providers) > 0
+			for _, pr := range p.Providers {
+				all = all && covered(pr, "")
+			}
+		case reconi.ScopeServices:
+			all = len(p.Services) > 0
+			for _, id := range p.Services {
+				all = all && covered(provider[id], id)
+			}
+		}
+		if all {
+			out = append(out, fmt.Sprintf("%s (means %d) already holds %s until %s or later: this grant charges for nothing new there",
+				m.Email, m.ID, p, until.Format("2006-01-02")))
+		}
+	}
+	return out
 }
 
 func branchNote(b reconi.BranchNumber) string {

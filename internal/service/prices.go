@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -89,9 +90,14 @@ func validatePriceList(p *reconi.PriceList) error {
 		bad("vat_percent", "%d is not a percentage", p.VATPercent)
 	}
 	check := func(name string, table map[reconi.Level]map[int]int64, levels []reconi.Level) {
-		for l := range table {
+		for l, prices := range table {
 			if l.Rank() == 0 {
 				bad(name, "%q is not a level: want EH2, EH2+, EH3 or EH4", reconi.Excerpt(string(l)))
+			}
+			for y := range prices {
+				if !slices.Contains(reconi.ValidityYears, y) {
+					bad(fmt.Sprintf("%s.%s.%d", name, l, y), "%d years is not offered: want prices for 1, 3 and 5 years", y)
+				}
 			}
 		}
 		for _, l := range levels {

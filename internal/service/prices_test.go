@@ -24,3 +24,17 @@ func TestPriceListBounds(t *testing.T) {
 		t.Fatalf("the default price list: %v", err)
 	}
 }
+
+// A validity that is not offered is named, not silently ignored.
+func TestPriceListValidityNotOffered(t *testing.T) {
+	ok := string(service.DefaultPriceList())
+	two := strings.Replace(ok, "EH3:  {1: 4500,", "EH3:  {1: 4500, 2: 6000,", 1)
+	if two == ok {
+		t.Fatal("the default price list changed: adjust the test")
+	}
+	_, err := service.ParsePriceList([]byte(two))
+	if reconi.ErrorKind(err) != reconi.KindInvalid || !strings.Contains(err.Error(),
+		"means.EH3.2: 2 years is not offered: want prices for 1, 3 and 5 years") {
+		t.Fatalf("a price for 2 years: %v", err)
+	}
+}

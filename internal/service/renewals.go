@@ -198,7 +198,7 @@ func checkNotRenewing(tx store.Tx, ms []reconi.Means, except int64) error {
 				Message: fmt.Sprintf("means %d is being renewed by application %d already: submit or discard that one", m.ID, app)})
 		}
 	}
-	e := rowsError("nothing was renewed twice: %s", rows).(*reconi.Error)
+	e := rowsError("nothing was renewed (a means is in one open renewal at a time): %s", rows).(*reconi.Error)
 	e.Kind = reconi.KindConflict
 	return e
 }
