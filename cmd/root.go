@@ -73,8 +73,9 @@ func ExitCode(err error) int {
 	if errors.As(err, &coded) {
 		return coded.ExitCode()
 	}
+	var jq *output.JQError
 	switch {
-	case cmdutil.IsFlagError(err), strings.HasPrefix(err.Error(), "unknown command "):
+	case cmdutil.IsFlagError(err), errors.As(err, &jq), strings.HasPrefix(err.Error(), "unknown command "):
 		return ExitUsage
 	case errors.Is(err, cmdutil.ErrCancel), errors.Is(err, context.Canceled):
 		return ExitCancelled

@@ -180,6 +180,16 @@ func TestNoArgumentsPrintsHelp(t *testing.T) {
 	}
 }
 
+// TestJQFailsOnTheData: an expression that parses but fails on what the
+// command prints is a usage mistake too (exit 2), not an internal error,
+// and prints nothing to stdout.
+func TestJQFailsOnTheData(t *testing.T) {
+	s := cmdtest.New(t)
+	s.Register()
+	s.Run("org", "list", "--jq", ".name").Expect(t, cmd.ExitUsage, "",
+		"error: --jq: expected an object but got: array ([{\"branches\":[{\"number\":\" ...])\n")
+}
+
 var janFlags = []string{"--first-name", "Jan", "--last-name", "Jansen", "--email", "jan@example.nl", "--phone", "06 12345678", "--employed=true", "--draft", "1"}
 
 func TestUsageErrors(t *testing.T) {

@@ -70,6 +70,13 @@ func Print(ios *IOStreams, f Format, data any, tbl func(*Table)) error {
 	return fmt.Errorf("unknown output format %q", f)
 }
 
+// JQError is a --jq expression that failed on the data (`.[]` of an
+// object, say): a mistake in the flag, as one that does not parse is.
+type JQError struct{ Err error }
+
+func (e *JQError) Error() string { return "--jq: " + e.Err.Error() }
+func (e *JQError) Unwrap() error { return e.Err }
+
 // PrintJQ filters data's JSON encoding through the jq expression expr and prints each result on
 // its own line: strings raw, everything else as compact JSON (as gh --jq does).
 func PrintJQ(ios *IOStreams, data any, expr string) error {
@@ -104,7 +111,7 @@ func PrintJQ(ios *IOStreams, data any, expr string) error {
 			if errors.As(err, &halt) && halt.Value() == nil {
 				break
 			}
-			return fmt.Errorf("--jq: %w", err)
+			return &JQError{Err: err}
 		}
 		if s, ok := v.(string); ok {
 			buf.WriteString(s)
