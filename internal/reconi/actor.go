@@ -57,7 +57,7 @@ func (a Actor) Permits(act Action) error {
 		return nil
 	case RoleOperator:
 		if act == ActWizard {
-			return Errorf(KindForbidden, "an operator token cannot run the wizard; use a manager token")
+			return Errorf(KindForbidden, "an operator token cannot start or change drafts (the wizard, renewals, permission grants); use a manager token")
 		}
 		return nil
 	case RoleManager, RoleHelpdesk:
