@@ -105,7 +105,7 @@ func TestMeansWithdraw(t *testing.T) {
 	file := s.WriteFile("leavers.csv", "id,email\n1,kees@example.nl\n2,nobody@example.nl\n")
 	r = s.Run("means", "withdraw", "not-an-email", "--file", file, "--org", cmdtest.KVK, "--reason", "left", "--yes")
 	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, "argument 1 (not-an-email)") ||
-		!strings.Contains(r.Stderr, "line 3: "+file+": email: holds no means issued for organisation "+cmdtest.KVK) {
+		!strings.Contains(r.Stderr, "line 3: "+file+": email: nobody@example.nl holds no means issued for organisation "+cmdtest.KVK) {
 		t.Fatalf("bad rows: exit %d\n%s", r.Code, r.Stderr)
 	}
 	if got := listJSON(t, s, "--state", "active"); len(got) != 2 {

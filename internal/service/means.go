@@ -256,10 +256,10 @@ func (s *Service) findWithdrawals(tx store.Tx, kvk reconi.KVK, emails []listedEm
 		case len(gone) > 0:
 			res.Unchanged = append(res.Unchanged, gone...)
 		case len(expired) > 0:
-			row.Message = fmt.Sprintf("the means expired on %s: there is nothing to withdraw", expired[0].ExpiresAt.Format("2006-01-02"))
+			row.Message = fmt.Sprintf("the means of %s expired on %s: there is nothing to withdraw", reconi.Excerpt(le.email), expired[0].ExpiresAt.Format("2006-01-02"))
 			rows = append(rows, row)
 		default:
-			row.Message = fmt.Sprintf("holds no means issued for organisation %s", kvk)
+			row.Message = fmt.Sprintf("%s holds no means issued for organisation %s", reconi.Excerpt(le.email), kvk)
 			rows = append(rows, row)
 		}
 	}
