@@ -3,6 +3,7 @@ package service
 import (
 	"bufio"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,11 +23,14 @@ func WithImportSpool(dir string, maxBytes int64) Option {
 	return func(s *Service) { s.spoolDir, s.spoolMax = dir, maxBytes }
 }
 
-// spool keeps an import's checked batches in a temporary file between
-// reading the rows and writing them, so that the write transaction (SQLite's
-// write lock, a PostgreSQL connection) is held only while the writes run:
-// however slowly a client sends its rows, nobody else waits for them
-// (issue 10). Memory stays that of the batches in flight.
+// spool keeps an import between receiving it and writing it, in a
+// temporary file, so that the write transaction (SQLite's write lock, a
+// PostgreSQL connection) is held only while the writes run: however slowly a
+// client sends its rows, nobody else waits for them (issue 10). A CSV upload
+// is kept as received (spoolUpload), and checked and written together once
+// it is all here; rows given one by one (ImportUserRows) are kept checked,
+// batch by batch (newSpool, write, rewind, read). Memory stays that of the
+// batches in flight.
 type spool struct {
 	f    *os.File
 	name string
@@ -35,11 +39,12 @@ type spool struct {
 	dec  *gob.Decoder
 }
 
-// newSpool creates an empty spool file.
-func (s *Service) newSpool() (*spool, error) {
+// createSpool creates an empty spool file and the writer that keeps it
+// within the limit; what says what the limit counts, for its error.
+func (s *Service) createSpool(what string) (*spool, *limitWriter, error) {
 	f, err := os.CreateTemp(s.spoolDir, "reconi-import-*")
 	if err != nil {
-		return nil, fmt.Errorf("spooling the import: %w", err)
+		return nil, nil, fmt.Errorf("spooling the import: %w", err)
 	}
 	sp := &spool{f: f, name: f.Name()}
 	// Unlinked at once where the system allows it, the file goes away
@@ -51,8 +56,42 @@ func (s *Service) newSpool() (*spool, error) {
 	if limit <= 0 {
 		limit = DefaultSpoolBytes
 	}
-	sp.buf = bufio.NewWriterSize(&limitWriter{w: f, left: limit, limit: limit}, 64<<10)
+	return sp, &limitWriter{w: f, left: limit, limit: limit, what: what}, nil
+}
+
+// newSpool creates an empty spool for checked batches.
+func (s *Service) newSpool() (*spool, error) {
+	sp, w, err := s.createSpool(" once checked")
+	if err != nil {
+		return nil, err
+	}
+	sp.buf = bufio.NewWriterSize(w, 64<<10)
 	sp.enc = gob.NewEncoder(sp.buf)
+	return sp, nil
+}
+
+// spoolUpload receives all of r into a new spool and returns it ready to
+// be read from the start (sp.f). Keeping the bytes as they came costs a
+// copy (milliseconds for 100,000 rows), where keeping them checked cost an
+// encoding and a decoding of every row; and once the whole upload is here,
+// checking it and writing it can overlap (importRows).
+func (s *Service) spoolUpload(r io.Reader) (*spool, error) {
+	sp, w, err := s.createSpool("")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		sp.close()
+		var e *reconi.Error
+		if errors.As(err, &e) {
+			return nil, e
+		}
+		return nil, fmt.Errorf("receiving the import: %w", err)
+	}
+	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+		sp.close()
+		return nil, fmt.Errorf("spooling the import: %w", err)
+	}
 	return sp, nil
 }
 
@@ -92,11 +131,13 @@ func (sp *spool) close() {
 type limitWriter struct {
 	w           io.Writer
 	left, limit int64
+	// what follows the limit in the error: " once checked".
+	what string
 }
 
 func (l *limitWriter) Write(p []byte) (int, error) {
 	if int64(len(p)) > l.left {
-		return 0, reconi.Errorf(reconi.KindInvalid, "the import is larger than reconi takes at once (%d MiB once checked): split it into smaller files", l.limit>>20)
+		return 0, reconi.Errorf(reconi.KindInvalid, "the import is larger than reconi takes at once (%d MiB%s): split it into smaller files", l.limit>>20, l.what)
 	}
 	n, err := l.w.Write(p)
 	l.left -= int64(n)
