@@ -93,6 +93,9 @@ var (
 // the same work and always rolls back, so it finds exactly what a real
 // import would, duplicates with the draft included.
 func (s *Service) ImportUsers(ctx context.Context, appID int64, r io.Reader, opt reconi.ImportOptions) (*reconi.ImportResult, error) {
+	if err := s.canImport(ctx, appID); err != nil {
+		return nil, err
+	}
 	sp, err := s.spoolUpload(r)
 	if err != nil {
 		return nil, err
@@ -168,16 +171,12 @@ func (s *Service) ImportUserRows(ctx context.Context, appID int64, rows reconi.U
 // Otherwise every row is first checked into a spool file, and the
 // transaction writes from there.
 func (s *Service) importRows(ctx context.Context, appID int64, next nextRow, in importInput, opt reconi.ImportOptions, res *reconi.ImportResult, received bool) (*reconi.ImportResult, error) {
-	// A draft that cannot take the rows fails before they are read.
-	if err := s.view(ctx, func(tx store.Tx) error {
-		_, err := s.unlockedDraft(ctx, tx, appID)
-		return err
-	}); err != nil {
-		return nil, err
-	}
 	now := s.now()
 	var sp *spool
 	if !received {
+		if err := s.canImport(ctx, appID); err != nil {
+			return nil, err
+		}
 		var err error
 		if sp, err = s.newSpool(); err != nil {
 			return nil, err
@@ -217,6 +216,15 @@ func (s *Service) importRows(ctx context.Context, appID int64, next nextRow, in 
 		return nil, err
 	}
 	return res, nil
+}
+
+// canImport refuses an import into a draft that cannot take rows, before
+// they are read; the transaction that writes them checks again.
+func (s *Service) canImport(ctx context.Context, appID int64) error {
+	return s.view(ctx, func(tx store.Tx) error {
+		_, err := s.unlockedDraft(ctx, tx, appID)
+		return err
+	})
 }
 
 // validateRows reads the rows of next and validates them on every core,
