@@ -72,19 +72,18 @@ func (s *Service) newSpool() (*spool, error) {
 }
 
 // spoolUpload receives a CSV upload whole into a new spool and returns it
-// ready to be read again from the start (sp.f). The upload goes through the
-// CSV reader on its way in, which refuses a bad header, or a record without
-// end, after a bounded read, as when the rows were checked on arrival; the
-// rows themselves are checked on the second reading. Keeping the bytes as
-// they came costs a second CSV decoding, where keeping the rows checked cost
-// an encoding and a decoding of every row, and lets the checking overlap
-// the writing (importRows).
+// ready to be read again from the start (sp.f). On its way in the upload is
+// refused for what would make the CSV reader refuse it after a bounded read
+// (receiveCSV); its rows are checked when they are read again. Keeping the
+// bytes as they came, where the rows used to be kept checked (an encoding
+// and a decoding of every row), lets the checking overlap the writing
+// (importRows).
 func (s *Service) spoolUpload(r io.Reader) (*spool, error) {
 	sp, w, err := s.createSpool("")
 	if err != nil {
 		return nil, err
 	}
-	if err := receiveCSV(io.TeeReader(r, w)); err != nil {
+	if err := receiveCSV(r, w, sp.f); err != nil {
 		sp.close()
 		return nil, wrap(err)
 	}
@@ -95,10 +94,73 @@ func (s *Service) spoolUpload(r io.Reader) (*spool, error) {
 	return sp, nil
 }
 
-// receiveCSV reads r to its end through the CSV reader. A row the reader
-// reports (a stray quote, a value past the last column) is reported again
-// on the second reading; anything else ends the import.
-func receiveCSV(r io.Reader) error {
+// receiveCSV copies a CSV upload r to w, the spool file f, and fails as
+// the CSV reader would, after a bounded read: a bad header at once, and a
+// record without end (an unclosed quote, a line of megabytes) after about
+// csvio.MaxRecordBytes of it. The header goes through the CSV reader; the
+// rest through recordBound, a byte scanner that costs a fraction of reading
+// the rows (a second CSV reading took 0.09 s of 100,000 rows' import).
+func receiveCSV(r io.Reader, w io.Writer, f *os.File) error {
+	if _, err := csvio.NewReader(io.TeeReader(r, w)); err != nil {
+		return err
+	}
+	_, err := io.Copy(&recordBound{w: w, f: f}, r)
+	return err
+}
+
+// recordBound writes to w, the spool file f, and watches for a record
+// longer than csvio.MaxRecordBytes, following quotes and line breaks as the
+// CSV reader does, in the bytes as received. When it sees one it reads
+// what f holds so far through the CSV reader, and fails with its error.
+// The bytes as received may differ from what the reader sees (UTF-16, a
+// stray quote before them): if the reader finds nothing wrong, the scanner
+// stands down, and the reading of the rows, which has the reader's own
+// bound, reports whatever is wrong.
+type recordBound struct {
+	w       io.Writer
+	f       *os.File
+	size    int
+	quoted  bool
+	stopped bool
+}
+
+func (b *recordBound) Write(p []byte) (int, error) {
+	n, err := b.w.Write(p)
+	if err != nil || b.stopped {
+		return n, err
+	}
+	for _, c := range p[:n] {
+		switch c {
+		case '"':
+			b.quoted = !b.quoted
+		case '\n':
+			if !b.quoted {
+				b.size = 0
+				continue
+			}
+		}
+		b.size++
+		if b.size > csvio.MaxRecordBytes {
+			b.stopped = true
+			return n, b.check()
+		}
+	}
+	return n, nil
+}
+
+// check reads the spool so far through the CSV reader: its error, or nil.
+func (b *recordBound) check() error {
+	end, err := b.f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	return readCSV(io.NewSectionReader(b.f, 0, end))
+}
+
+// readCSV reads r to its end through the CSV reader. A row the reader
+// reports (a stray quote, a value past the last column) is left for the
+// reading of the rows to report; anything else is returned.
+func readCSV(r io.Reader) error {
 	cr, err := csvio.NewReader(r)
 	if err != nil {
 		return err
