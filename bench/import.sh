@@ -3,13 +3,16 @@
 # CLI on the embedded SQLite backend, next to the sqlite3 shell's .import of
 # the same file in the same run, and prints the figures as markdown.
 #
-#	bench/import.sh [-n RUNS] [-r ROWS] [-b BIG_ROWS] [-w SECONDS] [-g] [-o FILE] [-k]
+#	bench/import.sh [-n RUNS] [-r ROWS] [-b BIG_ROWS] [-w SECONDS] [-c REV] [-g] [-o FILE] [-k]
 #
 #	-n RUNS      repetitions of each timed command (default 5)
 #	-r ROWS      rows of the main file (default 100000)
 #	-b BIG_ROWS  rows of the memory run, one import (default 1000000; 0 skips it)
 #	-w SECONDS   before each timed run, wait up to SECONDS for the CPUs to be
 #	             less than 10 % busy (default 0: do not wait); for shared machines
+#	-c REV       also time reconi built from git revision REV (a commit, a
+#	             branch), alternating with the others: before and after a change
+#	             in one run
 #	-g           also run the Go benchmarks (BenchmarkImport100k and
 #	             BenchmarkSQLiteImportBaseline) and include their output
 #	-o FILE      also write the markdown to FILE
@@ -22,13 +25,14 @@
 # added. docs/benchmarks.md explains the figures.
 set -euo pipefail
 
-runs=5 rows=100000 big=1000000 idle=0 gobench=0 out="" keep=0
-while getopts "n:r:b:w:go:kh" opt; do
+runs=5 rows=100000 big=1000000 idle=0 gobench=0 out="" keep=0 compare=""
+while getopts "n:r:b:w:c:go:kh" opt; do
 	case $opt in
 	n) runs=$OPTARG ;;
 	r) rows=$OPTARG ;;
 	b) big=$OPTARG ;;
 	w) idle=$OPTARG ;;
+	c) compare=$OPTARG ;;
 	g) gobench=1 ;;
 	o) out=$OPTARG ;;
 	k) keep=1 ;;
@@ -66,6 +70,12 @@ fi
 say "building reconi and the CSV generator"
 (cd "$repo" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$work/reconi" . && go build -o "$work/gen" ./bench/gen)
 reconi=$work/reconi
+if [ -n "$compare" ]; then
+	say "building reconi at $compare, to compare"
+	mkdir -p "$work/src-compare"
+	(cd "$repo" && git archive "$compare") | tar -x -C "$work/src-compare"
+	(cd "$work/src-compare" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$work/reconi-compare" .)
+fi
 
 csv=$work/users-$rows.csv
 say "generating $rows rows"
@@ -118,12 +128,17 @@ baseline_once() {
 
 label_reconi="reconi users import"
 label_sqlite="sqlite3 .import"
+label_compare="reconi users import ($compare)"
+# compare_once runs import_once with the reconi built from $compare.
+compare_once() { [ -z "$compare" ] || (reconi=$work/reconi-compare && import_once "$@"); }
 say "warming up (file cache, first run)"
 import_once warmup "$csv" "$rows"
+compare_once warmup "$csv" "$rows"
 [ "$have_sqlite3" = 0 ] || baseline_once warmup "$csv"
 for i in $(seq "$runs"); do
 	say "run $i of $runs"
 	import_once "$label_reconi" "$csv" "$rows"
+	compare_once "$label_compare" "$csv" "$rows"
 	[ "$have_sqlite3" = 0 ] || baseline_once "$label_sqlite" "$csv"
 done
 
@@ -180,6 +195,7 @@ report() {
 	echo "| command | runs | wall time, median (range) | rows/s | CPU time (user+sys), median | peak RSS |"
 	echo "| --- | --- | --- | --- | --- | --- |"
 	summarize "$results" "$label_reconi" "$rows"
+	[ -z "$compare" ] || summarize "$results" "$label_compare" "$rows"
 	[ "$have_sqlite3" = 0 ] || summarize "$results" "$label_sqlite" "$rows"
 	if [ "$big" -gt 0 ]; then
 		summarize "$results" "reconi users import ($big rows)" "$big"
@@ -189,6 +205,8 @@ report() {
 		echo
 		awk -v r="$(median_wall "$results" "$label_reconi")" -v s="$(median_wall "$results" "$label_sqlite")" \
 			'BEGIN { if (s > 0) printf "reconi / sqlite3 .import, median wall time: %.1f×\n", r / s }'
+		[ -z "$compare" ] || awk -v r="$(median_wall "$results" "$label_compare")" -v s="$(median_wall "$results" "$label_sqlite")" \
+			-v rev="$compare" 'BEGIN { if (s > 0) printf "reconi at %s / sqlite3 .import, median wall time: %.1f×\n", rev, r / s }'
 	fi
 	if [ -n "$hyperfine_md" ]; then
 		echo

@@ -43,11 +43,13 @@ func (t *Tx) InsertUsers(appID int64, rows []store.UserRow) ([]bool, error) {
 	return added, nil
 }
 
-// userArgs are the parameters of one row of insertUser.
+// userArgs are the parameters of one row of insertUser. The integers are
+// int64, which database/sql hands to the driver as they are: an int goes
+// through its reflection-based converter, once per row and column.
 func userArgs(args []any, r store.UserRow) []any {
 	u := r.User
 	return append(args, u.Email, strings.ToLower(u.Email), u.FirstName, u.LastName, u.Phone,
-		string(u.DateOfBirth), b2i(u.Employed), u.State, r.Line, micro(u.UpdatedAt))
+		string(u.DateOfBirth), int64(b2i(u.Employed)), u.State, int64(r.Line), micro(u.UpdatedAt))
 }
 
 // insertUsersOneByOne inserts rows[i] for i in idx through one prepared
