@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,6 +15,12 @@ import (
 	"github.com/reconi/reconi/internal/store/sqlite"
 	"github.com/reconi/reconi/internal/store/storetest"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropReused()
+	os.Exit(code)
+}
 
 // contractActor is who the suite acts as: the person at the terminal of an
 // embedded backend, who may do everything.
@@ -47,11 +54,12 @@ func TestBackendContract(t *testing.T) {
 }
 
 // TestBackendContractPostgres runs the same suite over PostgreSQL, a schema
-// per subtest, when RECONI_TEST_POSTGRES_URL names a server.
+// per subtest (migrated once and emptied between subtests), when
+// RECONI_TEST_POSTGRES_URL names a server.
 func TestBackendContractPostgres(t *testing.T) {
 	storetest.SkipWithoutPostgres(t)
 	backendtest.Run(t, embedded(func(t *testing.T) store.Store {
-		st, err := postgres.Open(context.Background(), storetest.PostgresURL(t))
+		st, err := postgres.Open(context.Background(), storetest.ReusedPostgresURL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
