@@ -176,7 +176,7 @@ func TestApplyFileStopped(t *testing.T) {
 	s := registered(t)
 	file := s.WriteFile("onboarding.yaml", strings.Replace(onboarding, "{all_services: true}", "{providers: [Nope]}", 1))
 	r := s.Run("apply", "-f", file, "--agree-terms")
-	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, file+": permissions.providers[0]: \"Nope\" is not a provider") {
+	if r.Code != cmd.ExitInvalid || !strings.Contains(r.Stderr, file+":6: permissions.providers[0]: \"Nope\" is not a provider") {
 		t.Errorf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	s.Run("status", "--all", "-o", "json").Expect(t, cmd.ExitOK, "[]\n", "")

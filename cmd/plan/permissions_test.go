@@ -37,7 +37,7 @@ func TestPlanRefusesUnusablePermissions(t *testing.T) {
 				for _, args := range [][]string{{"plan", "-f", file}, {"apply", "-f", file, "--agree-terms"}} {
 					r := s.Run(args...)
 					if r.Code != cmd.ExitInvalid && !(args[0] == "plan" && r.Code == 1) || r.Stdout != "" ||
-						!strings.Contains(r.Stderr, file+" is not valid:\n  "+file+": "+tt.want) {
+						!strings.Contains(r.Stderr, file+" is not valid:\n  "+file+":6: "+tt.want) {
 						t.Errorf("%s: exit %d, stdout %q, stderr %q, want %q", args[0], r.Code, r.Stdout, r.Stderr, tt.want)
 					}
 				}

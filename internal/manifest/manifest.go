@@ -39,6 +39,10 @@ type Manifest struct {
 	// is above it.
 	MaxPriceCents *int64
 	NotifyEmail   string
+	// lines says where each entry of permissions.providers and
+	// permissions.services was written, for the problems the catalogue
+	// finds later (checkPermissions).
+	lines map[string]int
 }
 
 // User is one user of a manifest, with every field parsed as the backend

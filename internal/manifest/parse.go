@@ -90,6 +90,8 @@ type parser struct {
 	problems     []Problem
 	// seen maps every email (in lower case) to where it was given first.
 	seen map[string]string
+	// lines records where list entries were written (Manifest.lines).
+	lines map[string]int
 }
 
 func (p *parser) add(file string, line int, path, format string, args ...any) {
@@ -165,6 +167,7 @@ func (p *parser) parse(data []byte) *Manifest {
 	}
 	if n := f["permissions"]; n != nil {
 		m.Permissions = p.permissions(n)
+		m.lines = p.lines
 	} else {
 		p.fail(root.Line, "permissions", "missing: want a mapping with all_services: true, providers, services or direct: false")
 	}
@@ -301,6 +304,10 @@ func (p *parser) list(n *yaml.Node, path string, parse func(string) (string, err
 			continue
 		}
 		out = append(out, v)
+		if p.lines == nil {
+			p.lines = map[string]int{}
+		}
+		p.lines[at] = e.Line
 	}
 	return out
 }

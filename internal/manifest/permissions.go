@@ -32,7 +32,7 @@ func checkPermissions(ctx context.Context, b reconi.Backend, m *Manifest) ([]rec
 		if errors.As(err, &re) {
 			msg = strings.TrimPrefix(re.Message, path+": ")
 		}
-		e.Problems = append(e.Problems, Problem{File: m.File, Path: path, Message: msg})
+		e.Problems = append(e.Problems, Problem{File: m.File, Line: m.lines[path], Path: path, Message: msg})
 	}
 	var names []string
 	for _, s := range svcs {

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reconi/reconi/internal/manifest"
 	"github.com/reconi/reconi/internal/reconi"
@@ -265,5 +266,29 @@ func TestComputeRefusesUnusablePermissions(t *testing.T) {
 	}
 	if got := p.Permissions.ServiceUUIDs; len(got) != 1 || got[0] != "fcff33b9-3892-5b34-95b2-3433958720bc" {
 		t.Errorf("service uuids %v", got)
+	}
+}
+
+// A permission the catalogue refuses is named with the line it was written
+// on, as every other problem of a manifest is.
+func TestUnusablePermissionsNameTheirLine(t *testing.T) {
+	ctx, b := backend(t)
+	m, err := manifest.Parse("m.yaml", []byte(`organization: "69599084"
+level: EH2+
+users:
+  - {first_name: Jan, last_name: Jansen, email: jan@example.nl, phone: "0612345678", employed: true}
+permissions:
+  providers:
+    - RVO
+    - Belastingdienst
+validity: 1y
+`), time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = manifest.Compute(ctx, b, m, manifest.PlanOptions{})
+	var me *manifest.Error
+	if !errors.As(err, &me) || len(me.Problems) != 1 || me.Problems[0].Line != 8 || me.Problems[0].Path != "permissions.providers[1]" {
+		t.Fatalf("error %v, want one problem at m.yaml:8, permissions.providers[1]", err)
 	}
 }
