@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
 )
@@ -81,10 +79,8 @@ func (s *Service) LoadCatalogue(ctx context.Context, c reconi.Catalogue) error {
 // ParseCatalogue reads a catalogue file (YAML or JSON) and validates it.
 func ParseCatalogue(b []byte) (*reconi.Catalogue, error) {
 	var c reconi.Catalogue
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return nil, reconi.Invalid("catalogue", "cannot read the file: %v", err)
+	if err := decodeFile("the service catalogue", b, &c); err != nil {
+		return nil, err
 	}
 	return &c, validateCatalogue(&c)
 }

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
@@ -70,10 +67,8 @@ const MaxIncludedPermissions = 1000
 // ParsePriceList reads a price list file (YAML or JSON) and validates it.
 func ParsePriceList(b []byte) (*reconi.PriceList, error) {
 	var p reconi.PriceList
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
-		return nil, reconi.Invalid("price list", "cannot read the file: %v", err)
+	if err := decodeFile("the price list", b, &p); err != nil {
+		return nil, err
 	}
 	return &p, validatePriceList(&p)
 }

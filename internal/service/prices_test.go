@@ -38,3 +38,21 @@ func TestPriceListValidityNotOffered(t *testing.T) {
 		t.Fatalf("a price for 2 years: %v", err)
 	}
 }
+
+// TestFileTypeErrors: a value of the wrong type or an unknown field in a
+// price list or catalogue file names its line and its field in the file's
+// terms, not the decoder's Go types.
+func TestFileTypeErrors(t *testing.T) {
+	_, err := service.ParsePriceList([]byte("currency: EUR\nvat_percent: abc\nbogus: 1\nmeans:\n  EH3: {1: x, 3: 9000, 5: 13500}\n"))
+	want := "the price list cannot be read; nothing was changed\n" +
+		"  line 2: vat_percent: want a whole number, not \"abc\"\n" +
+		"  line 3: bogus: unknown field \"bogus\"\n" +
+		"  line 5: means.EH3: want a whole number, not \"x\""
+	if reconi.ErrorKind(err) != reconi.KindInvalid || err.Error() != want {
+		t.Errorf("price list: %v\nwant:\n%s", err, want)
+	}
+	_, err = service.ParseCatalogue([]byte("providers:\n  - name: RVO\n    accepts_branch_users: perhaps\n"))
+	if reconi.ErrorKind(err) != reconi.KindInvalid || !strings.Contains(err.Error(), `line 3: providers[0].accepts_branch_users: want true or false, not "perhaps"`) {
+		t.Errorf("catalogue: %v", err)
+	}
+}
