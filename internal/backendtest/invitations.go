@@ -204,6 +204,26 @@ var _ = register("UpdateUser", func(t *testing.T, e *env) {
 	eq(t, "state", u.State, reconi.UserInvited) // the changed details are confirmed again
 	_, err = e.b.Invitation(e.ctx, old)
 	wantErr(t, err, reconi.KindNotFound)
+	// What still waited for the old address and number (the invitation,
+	// the code) is not sent: its link and code no longer work.
+	for _, to := range []string{"user1@example.nl", "+31612000001"} {
+		ms, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{To: to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) == 0 {
+			t.Errorf("no message to %s", to)
+		}
+		for _, m := range ms {
+			if m.State != reconi.MessageFailed || !contains(m.LastError, "not sent") {
+				t.Errorf("message %d to %s: %s %q, want failed, not sent", m.ID, to, m.State, m.LastError)
+			}
+		}
+	}
+	fresh, err := reconi.AllMessages(e.ctx, e.b, reconi.OutboxFilter{To: "user1.fixed@example.nl"})
+	if err != nil || len(fresh) != 1 || fresh[0].State == reconi.MessageFailed {
+		t.Errorf("messages to the new address: %+v, %v; want one invitation on its way", fresh, err)
+	}
 	links := e.links(t, a.ID, "user1.fixed@example.nl")
 	if len(links) != 1 {
 		t.Fatalf("%d invitations to the new address, want 1", len(links))

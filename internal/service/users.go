@@ -252,6 +252,18 @@ func (s *Service) UpdateUser(ctx context.Context, appID int64, email string, in 
 		if err := tx.DeleteOTP(u.ID); err != nil {
 			return err
 		}
+		// What waits in the outbox for the old address or number carries a
+		// link or code that no longer works: it is not sent.
+		if moved {
+			if _, err := tx.VoidMessages(u.ID, old.Email, "not sent: the address was corrected to "+u.Email, now); err != nil {
+				return err
+			}
+		}
+		if phoneChanged {
+			if _, err := tx.VoidMessages(u.ID, old.Phone, "not sent: the mobile number was corrected", now); err != nil {
+				return err
+			}
+		}
 		var token string
 		if moved && u.State != reconi.UserDraft {
 			inv, err := tx.Invitation(u.ID)

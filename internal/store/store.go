@@ -145,6 +145,10 @@ type Tx interface {
 	// now, with no attempts and no error; it returns false when the message
 	// was not in state from any more.
 	RequeueMessage(id int64, from reconi.MessageState, now time.Time) (bool, error)
+	// VoidMessages marks failed, with reason, the messages to user userID at
+	// address to that no dispatcher holds and that were not sent: pending
+	// or kept. It returns how many.
+	VoidMessages(userID int64, to, reason string, now time.Time) (int64, error)
 	// OutboxDepth counts the outbox's messages by state (for metrics).
 	OutboxDepth() (map[reconi.MessageState]int, error)
 	// FinishMessage records the outcome of one delivery attempt, if the

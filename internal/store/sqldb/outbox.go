@@ -114,6 +114,16 @@ func (t *Tx) KeepPending(ch reconi.Channel, now time.Time) (int64, error) {
 	return res.RowsAffected()
 }
 
+func (t *Tx) VoidMessages(userID int64, to, reason string, now time.Time) (int64, error) {
+	res, err := t.tx.Exec(`UPDATE outbox SET state = $1, last_error = $2, body = redacted
+		WHERE user_id = $3 AND recipient = $4 AND state IN ('pending', 'kept') AND locked_until <= $5`,
+		reconi.MessageFailed, reason, userID, to, micro(now))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 func (t *Tx) RequeueMessage(id int64, from reconi.MessageState, now time.Time) (bool, error) {
 	res, err := t.tx.Exec(`UPDATE outbox SET state = 'pending', attempts = 0, last_error = '', next_attempt_at = $1,
 		locked_until = 0 WHERE id = $2 AND state = $3`, micro(now), id, from)
