@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,47 +15,14 @@ import (
 	"github.com/reconi/reconi/cmd/serve"
 	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
-	"github.com/reconi/reconi/internal/reconi"
-	"github.com/reconi/reconi/internal/service"
-	"github.com/reconi/reconi/internal/store/sqlite"
 )
 
 // TestMetrics: with --metrics-listen, /metrics on its own listener (not the
 // API's) counts requests by route pattern and status, imports, the outbox
 // by state and the sweeps, and no label holds a token, an email or a path.
 func TestMetrics(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "reconi.db")
-	env := map[string]string{
-		config.EnvName(config.KeyDB): db,
-		"XDG_CONFIG_HOME":            filepath.Join(dir, "config"),
-		"XDG_DATA_HOME":              filepath.Join(dir, "data"),
-		"XDG_STATE_HOME":             filepath.Join(dir, "state"),
-		"HOME":                       dir,
-	}
-	getenv := func(k string) string { return env[k] }
+	getenv, draft, token := seeded(t)
 	ctx := context.Background()
-	local := reconi.WithActor(ctx, reconi.Actor{Name: "admin", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.RegisterOrganization(local, reconi.NewOrganization{KVK: "69599084", Name: "Org A B.V."}); err != nil {
-		t.Fatal(err)
-	}
-	draft, err := svc.CreateDraft(local, reconi.NewDraft{KVK: "69599084", Level: "EH3"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := service.NewAccess(st, nil).CreateToken(ctx, service.NewToken{Role: "manager", Orgs: []string{"69599084"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
 
 	ios, _, _, _ := output.Test()
 	f := factory.New(ctx, ios, getenv)

@@ -93,40 +93,8 @@ func (r *trickle) Read(p []byte) (int, error) {
 // stop (SIGINT/SIGTERM cancel the context) completes, and its data is
 // kept.
 func TestGracefulShutdown(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "reconi.db")
-	env := map[string]string{
-		config.EnvName(config.KeyDB): db,
-		"XDG_CONFIG_HOME":            filepath.Join(dir, "config"),
-		"XDG_DATA_HOME":              filepath.Join(dir, "data"),
-		"XDG_STATE_HOME":             filepath.Join(dir, "state"),
-		"HOME":                       dir,
-	}
-	getenv := func(k string) string { return env[k] }
-
-	// A draft and a manager token, made on the database before serving.
+	getenv, draft, token := seeded(t)
 	ctx := context.Background()
-	local := reconi.WithActor(ctx, reconi.Actor{Name: "admin", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.RegisterOrganization(local, reconi.NewOrganization{KVK: "69599084", Name: "Org A B.V."}); err != nil {
-		t.Fatal(err)
-	}
-	draft, err := svc.CreateDraft(local, reconi.NewDraft{KVK: "69599084", Level: "EH3"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := service.NewAccess(st, nil).CreateToken(ctx, service.NewToken{Role: "manager", Orgs: []string{"69599084"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
 
 	ios, _, _, _ := output.Test()
 	logs := &logWriter{}
@@ -250,17 +218,55 @@ func TestGracefulShutdown(t *testing.T) {
 
 	// The data is there after the server stopped.
 	f.Close()
-	st, err = sqlite.Open(ctx, db)
+	st, err := sqlite.Open(ctx, getenv(config.EnvName(config.KeyDB)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err = service.New(ctx, st)
+	svc, err := service.New(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}
+	local := reconi.WithActor(ctx, reconi.Actor{Name: "admin", Role: reconi.RoleLocal})
 	users, err := reconi.AllUsers(local, svc, reconi.UserFilter{ApplicationID: draft.ID})
 	if err != nil || len(users) != rows {
 		t.Errorf("%d users in the database after shutdown (%v), want %d", len(users), err, rows)
 	}
+}
+
+// seeded makes a database with an organisation, a draft and a manager token
+// for it, and returns the environment of a serve on it, the draft and the
+// token.
+func seeded(t *testing.T) (getenv func(string) string, draft *reconi.Application, token string) {
+	t.Helper()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "reconi.db")
+	env := map[string]string{
+		config.EnvName(config.KeyDB): db,
+		"XDG_CONFIG_HOME":            filepath.Join(dir, "config"),
+		"XDG_DATA_HOME":              filepath.Join(dir, "data"),
+		"XDG_STATE_HOME":             filepath.Join(dir, "state"),
+		"HOME":                       dir,
+	}
+	ctx := context.Background()
+	local := reconi.WithActor(ctx, reconi.Actor{Name: "admin", Role: reconi.RoleLocal})
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := service.New(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RegisterOrganization(local, reconi.NewOrganization{KVK: "69599084", Name: "Org A B.V."}); err != nil {
+		t.Fatal(err)
+	}
+	if draft, err = svc.CreateDraft(local, reconi.NewDraft{KVK: "69599084", Level: "EH3"}); err != nil {
+		t.Fatal(err)
+	}
+	if token, _, err = service.NewAccess(st, nil).CreateToken(ctx, service.NewToken{Role: "manager", Orgs: []string{"69599084"}}); err != nil {
+		t.Fatal(err)
+	}
+	return func(k string) string { return env[k] }, draft, token
 }
