@@ -1,11 +1,7 @@
 package postgres
 
 import (
-	"database/sql"
-	"io/fs"
 	"testing"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/reconi/reconi/internal/store/storetest"
 )
@@ -15,20 +11,7 @@ import (
 // and service permissions the UUID of their ServiceID.
 func TestServiceUUIDMigration(t *testing.T) {
 	url := storetest.PostgresURL(t)
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	fsys, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(t.Context(), 6); err != nil {
-		t.Fatal(err)
-	}
-	storetest.SeedBeforeServiceUUIDs(t, db)
+	storetest.SeedBeforeServiceUUIDs(t, atVersion(t, url, 6))
 	st, err := Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)

@@ -11,10 +11,10 @@ import (
 	"github.com/reconi/reconi/internal/store/storetest"
 )
 
-// TestMeansMigrationBackfillsIssuedUsers migrates a database with issued
-// users from before means existed and checks that each got its means.
-func TestMeansMigrationBackfillsIssuedUsers(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
+// atVersion migrates the SQLite file at path up (or down) to version and
+// returns the connection and the migrations' provider; the caller closes db.
+func atVersion(t *testing.T, path string, version int64) (*sql.DB, *goose.Provider) {
+	t.Helper()
 	db, err := sql.Open("sqlite", dsn(path, "immediate"))
 	if err != nil {
 		t.Fatal(err)
@@ -24,9 +24,26 @@ func TestMeansMigrationBackfillsIssuedUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpTo(t.Context(), 3); err != nil {
+	current, err := p.GetDBVersion(t.Context())
+	if err != nil {
 		t.Fatal(err)
 	}
+	if current > version {
+		_, err = p.DownTo(t.Context(), version)
+	} else {
+		_, err = p.UpTo(t.Context(), version)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, p
+}
+
+// TestMeansMigrationBackfillsIssuedUsers migrates a database with issued
+// users from before means existed and checks that each got its means.
+func TestMeansMigrationBackfillsIssuedUsers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, _ := atVersion(t, path, 3)
 	storetest.SeedBeforeMeans(t, db)
 	db.Close()
 	st, err := Open(t.Context(), path)
