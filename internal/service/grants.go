@@ -19,18 +19,9 @@ import (
 
 // CreateGrant starts a change draft.
 func (s *Service) CreateGrant(ctx context.Context, in reconi.NewGrant) (*reconi.Application, error) {
-	if err := reconi.CheckTexts("", in); err != nil {
-		return nil, err
-	}
-	kvk, err := reconi.ParseKVK(in.KVK)
+	kvk, err := checkMeansRequest(ctx, in, in.KVK, in.ValidityYears)
 	if err != nil {
 		return nil, err
-	}
-	if err := authorize(ctx, actWizard, kvk); err != nil {
-		return nil, err
-	}
-	if !slices.Contains(reconi.ValidityYears, in.ValidityYears) {
-		return nil, reconi.Invalid("validity", "%d years is not offered: want 1, 3 or 5 years (at most 5)", in.ValidityYears)
 	}
 	if len(in.Emails) == 0 {
 		return nil, reconi.Invalid("emails", "none given: name the users whose means gain the permissions")

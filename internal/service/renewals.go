@@ -20,20 +20,31 @@ import (
 // details, SMS code, order; identification when not employed), and the
 // means is renewed from the day it is issued again.
 
-// CreateRenewal starts a renewal draft for means of one organisation.
-func (s *Service) CreateRenewal(ctx context.Context, in reconi.NewRenewal) (*reconi.Application, error) {
+// checkMeansRequest checks what a renewal or a grant (in) asks before
+// anything is read: its texts, the organisation, that the actor may run the
+// wizard there, and the validity.
+func checkMeansRequest(ctx context.Context, in any, org string, validity int) (reconi.KVK, error) {
 	if err := reconi.CheckTexts("", in); err != nil {
-		return nil, err
+		return "", err
 	}
-	kvk, err := reconi.ParseKVK(in.KVK)
+	kvk, err := reconi.ParseKVK(org)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if err := authorize(ctx, actWizard, kvk); err != nil {
-		return nil, err
+		return "", err
 	}
-	if !slices.Contains(reconi.ValidityYears, in.ValidityYears) {
-		return nil, reconi.Invalid("validity", "%d years is not offered: want 1, 3 or 5 years (at most 5)", in.ValidityYears)
+	if !slices.Contains(reconi.ValidityYears, validity) {
+		return "", reconi.Invalid("validity", "%d years is not offered: want 1, 3 or 5 years (at most 5)", validity)
+	}
+	return kvk, nil
+}
+
+// CreateRenewal starts a renewal draft for means of one organisation.
+func (s *Service) CreateRenewal(ctx context.Context, in reconi.NewRenewal) (*reconi.Application, error) {
+	kvk, err := checkMeansRequest(ctx, in, in.KVK, in.ValidityYears)
+	if err != nil {
+		return nil, err
 	}
 	var within time.Duration
 	if in.ExpiringWithin != "" {
