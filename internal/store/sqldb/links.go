@@ -57,21 +57,8 @@ func (t *Tx) AppLinks(appID int64, kvk reconi.KVK, minRank int, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []reconi.AppLink
-	for rows.Next() {
-		var l reconi.AppLink
-		var employed int
-		if err := scanLink(rows, &l, &l.UserID, &l.Email, &employed); err != nil {
-			return nil, err
-		}
-		l.Employed = employed != 0
-		if n := len(out); n > 0 && out[n-1].UserID == l.UserID {
-			continue // the best means of the user came first
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	// The best means of each user comes first.
+	return userLinks(rows, true)
 }
 
 func (t *Tx) LinkFor(p reconi.LinkPerson, kvk reconi.KVK, minRank int, now time.Time) (*reconi.AppLink, error) {
@@ -97,6 +84,12 @@ func (t *Tx) LinkedMeans(appID int64) ([]reconi.AppLink, error) {
 	if err != nil {
 		return nil, err
 	}
+	return userLinks(rows, false)
+}
+
+// userLinks reads rows of a user (id, email, employed) and a link's
+// columns, and closes them; firstPerUser keeps only each user's first row.
+func userLinks(rows *sql.Rows, firstPerUser bool) ([]reconi.AppLink, error) {
 	defer rows.Close()
 	var out []reconi.AppLink
 	for rows.Next() {
@@ -106,6 +99,9 @@ func (t *Tx) LinkedMeans(appID int64) ([]reconi.AppLink, error) {
 			return nil, err
 		}
 		l.Employed = employed != 0
+		if n := len(out); firstPerUser && n > 0 && out[n-1].UserID == l.UserID {
+			continue
+		}
 		out = append(out, l)
 	}
 	return out, rows.Err()
