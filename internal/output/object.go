@@ -73,16 +73,7 @@ func (w *ObjectWriter) Write(items any) error {
 	}
 	var buf bytes.Buffer
 	for i := 0; i < v.Len(); i++ {
-		b, err := marshalJSON(v.Index(i).Interface())
-		if err != nil {
-			return err
-		}
-		if w.n == 0 {
-			buf.WriteString("[\n    ")
-		} else {
-			buf.WriteString(",\n    ")
-		}
-		if err := indentJSON(&buf, b, "    "); err != nil {
+		if err := appendItem(&buf, v.Index(i).Interface(), w.n == 0, "    "); err != nil {
 			return err
 		}
 		w.n++

@@ -73,22 +73,29 @@ func (w *ListWriter[T]) isTable() bool { return w.f == FormatTable || w.f == "" 
 func (w *ListWriter[T]) writeJSON(items []T) error {
 	var buf bytes.Buffer
 	for _, it := range items {
-		b, err := marshalJSON(it)
-		if err != nil {
-			return err
-		}
-		if w.n == 0 {
-			buf.WriteString("[\n  ")
-		} else {
-			buf.WriteString(",\n  ")
-		}
-		if err := indentJSON(&buf, b, "  "); err != nil {
+		if err := appendItem(&buf, it, w.n == 0, "  "); err != nil {
 			return err
 		}
 		w.n++
 	}
 	_, err := w.ios.Out.Write(buf.Bytes())
 	return err
+}
+
+// appendItem appends item's JSON to a list being written a page at a time,
+// indented by prefix: after the list's "[" when first, after a comma
+// otherwise.
+func appendItem(buf *bytes.Buffer, item any, first bool, prefix string) error {
+	b, err := marshalJSON(item)
+	if err != nil {
+		return err
+	}
+	if first {
+		buf.WriteString("[\n" + prefix)
+	} else {
+		buf.WriteString(",\n" + prefix)
+	}
+	return indentJSON(buf, b, prefix)
 }
 
 func indentJSON(dst *bytes.Buffer, b []byte, prefix string) error {
