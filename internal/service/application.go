@@ -202,6 +202,22 @@ func (s *Service) app(ctx context.Context, tx store.Tx, id int64) (*reconi.Appli
 	return a, nil
 }
 
+// lockedApp locks application id and loads it, for the actor to do act
+// on: not found when it may not see it, forbidden when its role may not.
+func (s *Service) lockedApp(ctx context.Context, tx store.Tx, id int64, act reconi.Action) (*reconi.Application, error) {
+	if err := tx.LockApplication(id); err != nil {
+		return nil, err
+	}
+	a, err := s.app(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(ctx, act, a.Organization.KVK); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // draft loads an application that must still be a draft, for the actor to
 // change.
 func (s *Service) draft(ctx context.Context, tx store.Tx, id int64) (*reconi.Application, error) {
@@ -264,14 +280,8 @@ func (s *Service) DiscardDraft(ctx context.Context, appID int64, reason string) 
 		reason = "discarded by the authorization manager"
 	}
 	err := s.update(ctx, func(tx store.Tx) error {
-		if err := tx.LockApplication(appID); err != nil {
-			return err
-		}
-		a, err := s.app(ctx, tx, appID)
+		a, err := s.lockedApp(ctx, tx, appID, actWizard)
 		if err != nil {
-			return err
-		}
-		if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
 			return err
 		}
 		switch a.State {

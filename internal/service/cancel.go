@@ -20,14 +20,8 @@ func (s *Service) Cancel(ctx context.Context, appID int64, email, reason string)
 		reason = "cancelled by the authorization manager"
 	}
 	err := s.update(ctx, func(tx store.Tx) error {
-		if err := tx.LockApplication(appID); err != nil {
-			return err
-		}
-		a, err := s.app(ctx, tx, appID)
+		a, err := s.lockedApp(ctx, tx, appID, actWizard)
 		if err != nil {
-			return err
-		}
-		if err := authorize(ctx, actWizard, a.Organization.KVK); err != nil {
 			return err
 		}
 		if a.State == reconi.AppDraft {

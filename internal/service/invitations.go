@@ -208,14 +208,8 @@ func (s *Service) ResendInvitation(ctx context.Context, appID int64, email strin
 // action act, holding the application's lock: not found when either is not
 // there (or not the actor's), conflict for a draft.
 func (s *Service) appUser(ctx context.Context, tx store.Tx, appID int64, email string, act reconi.Action) (*reconi.Application, *reconi.User, error) {
-	if err := tx.LockApplication(appID); err != nil {
-		return nil, nil, err
-	}
-	a, err := s.app(ctx, tx, appID)
+	a, err := s.lockedApp(ctx, tx, appID, act)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := authorize(ctx, act, a.Organization.KVK); err != nil {
 		return nil, nil, err
 	}
 	su, err := tx.UserByEmail(a.ID, email)
