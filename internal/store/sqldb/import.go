@@ -1,6 +1,10 @@
 package sqldb
 
 import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -31,7 +35,7 @@ func (t *Tx) InsertUsers(appID int64, rows []store.UserRow) ([]bool, error) {
 	}
 	per := min(t.dialect.UsersPerInsert, maxUsersPerInsert)
 	if per <= 1 {
-		return added, t.insertUsersOneByOne(appID, rows, todo, added)
+		return added, t.insertUsersRaw(appID, rows, todo, added)
 	}
 	for len(todo) > 0 {
 		n := min(len(todo), per)
@@ -49,31 +53,64 @@ func (t *Tx) InsertUsers(appID int64, rows []store.UserRow) ([]bool, error) {
 func userArgs(args []any, r store.UserRow) []any {
 	u := r.User
 	return append(args, u.Email, strings.ToLower(u.Email), u.FirstName, u.LastName, u.Phone,
-		string(u.DateOfBirth), int64(b2i(u.Employed)), u.State, int64(r.Line), micro(u.UpdatedAt))
+		string(u.DateOfBirth), int64(b2i(u.Employed)), string(u.State), int64(r.Line), micro(u.UpdatedAt))
 }
 
-// insertUsersOneByOne inserts rows[i] for i in idx through one prepared
-// statement, a row at a time.
-func (t *Tx) insertUsersOneByOne(appID int64, rows []store.UserRow, idx []int, added []bool) error {
-	stmt, err := t.tx.Prepare(insertUser + `(` + strconv.FormatInt(appID, 10) + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (application_id, email_key) DO NOTHING`)
-	if err != nil {
-		return err
+// oneUser is insertUsersRaw's statement, which only SQLite runs, for
+// application appID. Its parameters are anonymous (?): the driver looks up
+// each parameter's name on every call, and an anonymous one has none to copy.
+func oneUser(appID int64) string {
+	return insertUser + `(` + strconv.FormatInt(appID, 10) + `, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (application_id, email_key) DO NOTHING`
+}
+
+// insertUsersRaw inserts rows[i] for i in idx one at a time, as SQLite
+// likes it, on the driver connection (WithRaw): one statement prepared by
+// the driver, its arguments set in place for each row. ON CONFLICT DO
+// NOTHING leaves a duplicate out; the row count says which went in.
+func (t *Tx) insertUsersRaw(appID int64, rows []store.UserRow, idx []int, added []bool) error {
+	if t.raw == nil {
+		return errors.New("sqldb: inserting users a row at a time needs the driver connection (Tx.WithRaw)")
 	}
-	defer stmt.Close()
-	args := make([]any, 0, 10)
-	for _, i := range idx {
-		res, err := stmt.Exec(userArgs(args[:0], rows[i])...)
+	return t.raw(func(dc any) error {
+		conn, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("sqldb: driver connection %T cannot prepare with a context", dc)
+		}
+		// A batch takes milliseconds; the import checks its context
+		// between batches, and a context here would cost the driver a
+		// goroutine per row.
+		ctx := context.Background()
+		st, err := conn.PrepareContext(ctx, oneUser(appID))
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
+		defer st.Close()
+		exec, ok := st.(driver.StmtExecContext)
+		if !ok {
+			return fmt.Errorf("sqldb: driver statement %T cannot execute with a context", st)
 		}
-		added[i] = n > 0
-	}
-	return nil
+		args := make([]any, 0, 10)
+		named := make([]driver.NamedValue, 10)
+		for k := range named {
+			named[k].Ordinal = k + 1
+		}
+		for _, i := range idx {
+			for k, v := range userArgs(args[:0], rows[i]) {
+				named[k].Value = v
+			}
+			res, err := exec.ExecContext(ctx, named)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			added[i] = n > 0
+		}
+		return nil
+	})
 }
 
 // insertUsers inserts rows[i] for i in idx in one statement and marks those

@@ -29,7 +29,8 @@ type Dialect struct {
 	// (at most 500): many on PostgreSQL, where each statement is a round
 	// trip; 0 on SQLite, which runs in the process and where a long
 	// statement costs far more per row (16.7 s for 100,000 users in 500-row
-	// statements, against 0.9 s one prepared row at a time).
+	// statements, against 0.9 s one prepared row at a time). One row at a
+	// time runs on the driver connection, which the Tx must have (WithRaw).
 	UsersPerInsert int
 }
 
@@ -37,6 +38,9 @@ type Dialect struct {
 type Tx struct {
 	tx      *stmtTx
 	dialect Dialect
+	// raw runs f on the driver connection of tx (sql.Conn.Raw), or is nil;
+	// see WithRaw.
+	raw func(f func(driverConn any) error) error
 }
 
 // NewTx wraps tx.
@@ -46,6 +50,16 @@ func NewTx(tx *sql.Tx, d Dialect) *Tx { return &Tx{tx: &stmtTx{Tx: tx}, dialect:
 // cache of the pool tx came from (see Stmts).
 func NewCachedTx(tx *sql.Tx, d Dialect, c *Stmts) *Tx {
 	return &Tx{tx: &stmtTx{Tx: tx, cache: c}, dialect: d}
+}
+
+// WithRaw lets t reach the driver connection its transaction runs on, through
+// raw (the Raw method of the *sql.Conn that began it). InsertUsers then
+// inserts row after row through the driver's own prepared statement, without
+// database/sql's per-call argument conversion and locking: a quarter of the
+// writer's time in a 100,000-row import on SQLite (issue 15).
+func (t *Tx) WithRaw(raw func(f func(driverConn any) error) error) *Tx {
+	t.raw = raw
+	return t
 }
 
 var _ store.Tx = (*Tx)(nil)

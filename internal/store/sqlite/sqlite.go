@@ -277,11 +277,18 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func run(ctx context.Context, db *sql.DB, stmts *sqldb.Stmts, opts *sql.TxOptions, fn func(store.Tx) error) error {
-	tx, err := db.BeginTx(ctx, opts)
+	// The transaction runs on a connection of its own, whose driver
+	// connection InsertUsers may use directly (sqldb.Tx.WithRaw).
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	if err := fn(sqldb.NewCachedTx(tx, sqldb.Dialect{IsUnique: isUnique}, stmts)); err != nil {
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := fn(sqldb.NewCachedTx(tx, sqldb.Dialect{IsUnique: isUnique}, stmts).WithRaw(conn.Raw)); err != nil {
 		tx.Rollback()
 		// A request whose client went away fails with whatever the next
 		// query saw ("transaction has already been committed or rolled
