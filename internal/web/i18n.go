@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // dates are shown in Europe/Amsterdam, also where the system has no zone data
 
@@ -19,7 +20,11 @@ const (
 // langCookie remembers a language chosen with ?lang=.
 const langCookie = "reconi_lang"
 
-var langMatcher = language.NewMatcher([]language.Tag{language.Dutch, language.English})
+// langMatcher is made on the first request that names languages, not when
+// reconi starts.
+var langMatcher = sync.OnceValue(func() language.Matcher {
+	return language.NewMatcher([]language.Tag{language.Dutch, language.English})
+})
 
 // chooseLang picks the page language: ?lang= (remembered in a cookie), then
 // the cookie, then Accept-Language, then Dutch. fromQuery reports that the
@@ -34,7 +39,7 @@ func chooseLang(r *http.Request) (lang string, fromQuery bool) {
 		}
 	}
 	if h := r.Header.Get("Accept-Language"); h != "" {
-		tag, _ := language.MatchStrings(langMatcher, h)
+		tag, _ := language.MatchStrings(langMatcher(), h)
 		if base, _ := tag.Base(); base.String() == langEN {
 			return langEN, false
 		}
@@ -198,17 +203,17 @@ var monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni
 
 // zone is the time zone dates and times are shown in: the users are in the
 // Netherlands.
-var zone = func() *time.Location {
+var zone = sync.OnceValue(func() *time.Location {
 	if l, err := time.LoadLocation("Europe/Amsterdam"); err == nil {
 		return l
 	}
 	return time.UTC
-}()
+})
 
 // formatDate writes a date the way each language does: "2 januari 2026",
 // "2 January 2026".
 func formatDate(lang string, t time.Time) string {
-	t = t.In(zone)
+	t = t.In(zone())
 	if lang == langEN {
 		return t.Format("2 January 2006")
 	}
@@ -216,7 +221,7 @@ func formatDate(lang string, t time.Time) string {
 }
 
 // formatClock writes a time of day, 24-hour, in both languages.
-func formatClock(t time.Time) string { return t.In(zone).Format("15:04") }
+func formatClock(t time.Time) string { return t.In(zone()).Format("15:04") }
 
 // formatWait writes a short duration in words, rounded up.
 func formatWait(lang string, d time.Duration) string {

@@ -188,7 +188,7 @@ func formatPhone(p string) string {
 // formatWhen writes when a code was sent: the time of day, with the date
 // when it was not today.
 func formatWhen(lang string, t, now time.Time) string {
-	a, b := t.In(zone), now.In(zone)
+	a, b := t.In(zone()), now.In(zone())
 	if a.YearDay() == b.YearDay() && a.Year() == b.Year() {
 		return formatClock(t)
 	}
