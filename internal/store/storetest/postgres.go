@@ -162,34 +162,120 @@ func dropSchema(db *sql.DB, schema string) error {
 	return err
 }
 
-// emptySchema truncates every table of schema but goose's record of the
-// migrations, restarting their identities; on failure it drops the schema.
+// emptySchema deletes the rows of every table of schema but goose's record
+// of the migrations, children before their parents, and restarts the
+// schema's sequences, in one transaction; on failure it drops the schema.
+// A test leaves a few rows: DELETE takes milliseconds where TRUNCATE, which
+// gives each of the 25 tables new files, took 0.2-0.35 s a test.
 func emptySchema(db *sql.DB, schema string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rows, err := db.QueryContext(ctx, `SELECT quote_ident(tablename) FROM pg_tables
-		WHERE schemaname = $1 AND tablename <> 'goose_db_version' ORDER BY tablename`, schema)
-	var tables []string
-	if err == nil {
-		for rows.Next() {
-			var name string
-			if err = rows.Scan(&name); err != nil {
-				break
+	err := func() error {
+		tables, err := deleteOrder(ctx, db, schema)
+		if err != nil {
+			return err
+		}
+		seqs, err := column(ctx, db, `SELECT quote_ident(c.relname) FROM pg_class c
+			JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE c.relkind = 'S' AND n.nspname = $1 AND c.relname NOT LIKE 'goose\_db\_version%'`, schema)
+		if err != nil {
+			return err
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		for _, t := range tables {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+schema+"."+t); err != nil {
+				return err
 			}
-			tables = append(tables, schema+"."+name)
 		}
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
+		for _, s := range seqs {
+			if _, err := tx.ExecContext(ctx, `ALTER SEQUENCE `+schema+"."+s+` RESTART`); err != nil {
+				return err
+			}
 		}
-	}
-	if err == nil && len(tables) > 0 {
-		_, err = db.ExecContext(ctx, `TRUNCATE `+strings.Join(tables, ", ")+` RESTART IDENTITY CASCADE`)
-	}
+		return tx.Commit()
+	}()
 	if err != nil {
 		dropSchema(db, schema)
 	}
 	return err
+}
+
+// deleteOrder lists the tables of schema but goose's, each after every
+// table whose foreign keys refer to it.
+func deleteOrder(ctx context.Context, db *sql.DB, schema string) ([]string, error) {
+	tables, err := column(ctx, db, `SELECT quote_ident(tablename) FROM pg_tables
+		WHERE schemaname = $1 AND tablename <> 'goose_db_version' ORDER BY tablename`, schema)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT quote_ident(ch.relname), quote_ident(pa.relname) FROM pg_constraint c
+		JOIN pg_class ch ON ch.oid = c.conrelid JOIN pg_class pa ON pa.oid = c.confrelid
+		JOIN pg_namespace n ON n.oid = ch.relnamespace
+		WHERE c.contype = 'f' AND n.nspname = $1`, schema)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	children := map[string][]string{} // a table: the tables referring to it
+	for rows.Next() {
+		var child, parent string
+		if err := rows.Scan(&child, &parent); err != nil {
+			return nil, err
+		}
+		if child != parent {
+			children[parent] = append(children[parent], child)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var order []string
+	done := map[string]bool{}
+	for len(order) < len(tables) {
+		before := len(order)
+		for _, t := range tables {
+			if done[t] {
+				continue
+			}
+			ready := true
+			for _, c := range children[t] {
+				ready = ready && done[c]
+			}
+			if ready {
+				order, done[t] = append(order, t), true
+			}
+		}
+		if len(order) == before { // a cycle: DELETE says which
+			for _, t := range tables {
+				if !done[t] {
+					order, done[t] = append(order, t), true
+				}
+			}
+		}
+	}
+	return order, nil
+}
+
+// column runs q with args and returns its one column.
+func column(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // withSchema is base with search_path set to schema, and commits that do
