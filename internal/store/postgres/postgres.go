@@ -75,6 +75,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := sqldb.Migrated(ctx, db, fsys); ok || err != nil {
+		return err
+	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(migrationLock{}))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
 	"github.com/reconi/reconi/internal/store/postgres"
+	"github.com/reconi/reconi/internal/store/sqldb"
 	"github.com/reconi/reconi/internal/store/sqlite"
 	"github.com/reconi/reconi/internal/store/storetest"
 )
@@ -347,5 +349,43 @@ func TestLockApplicationLetsReferencesThrough(t *testing.T) {
 	// Changing the application itself still waits its turn.
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An up-to-date schema opens without goose (sqldb.Migrated); one whose
+// record lacks a migration, or whose ServiceUUIDs were never filled in, is
+// not up to date, and opening it puts that right.
+func TestMigratedSkipsGooseOnlyWhenUpToDate(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	st := open(t, dsn)
+	ctx := context.Background()
+	fsys := os.DirFS("migrations")
+	migrated := func() bool {
+		t.Helper()
+		ok, err := sqldb.Migrated(ctx, st.DB(), fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !migrated() {
+		t.Fatal("a freshly migrated schema is not up to date")
+	}
+	if _, err := st.DB().Exec(`DELETE FROM meta WHERE key = 'service_uuids_filled'`); err != nil {
+		t.Fatal(err)
+	}
+	if migrated() {
+		t.Fatal("up to date without service_uuids_filled")
+	}
+	open(t, dsn)
+	if !migrated() {
+		t.Fatal("opening did not fill the ServiceUUIDs in again")
+	}
+	n := len(migrationFiles(t, "migrations"))
+	if _, err := st.DB().Exec(`DELETE FROM goose_db_version WHERE version_id = $1`, n); err != nil {
+		t.Fatal(err)
+	}
+	if migrated() {
+		t.Fatalf("up to date without migration %d", n)
 	}
 }

@@ -71,11 +71,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // -shm files, which SQLite gives the database's mode) is private to its
 // owner: 0600, whatever the umask.
 func OpenWith(ctx context.Context, path string, opts Options) (*Store, error) {
-	if err := prepare(path, opts); err != nil {
+	migrated, err := prepare(path, opts)
+	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, path); err != nil {
-		return nil, err
+	if !migrated {
+		if err := migrate(ctx, path); err != nil {
+			return nil, err
+		}
 	}
 	write, err := sql.Open("sqlite", dsn(path, "immediate"))
 	if err != nil {
@@ -95,43 +98,44 @@ func OpenWith(ctx context.Context, path string, opts Options) (*Store, error) {
 const sqliteHeader = "SQLite format 3\x00"
 
 // prepare checks the file at path, or creates it private when it is
-// missing and may be created.
-func prepare(path string, opts Options) error {
+// missing and may be created; migrated says the file is a reconi database
+// with every migration applied (sqldb.Migrated), which needs no migrating.
+func prepare(path string, opts Options) (migrated bool, err error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if opts.MustExist {
-			return reconi.Errorf(reconi.KindNotFound, "no database at %s", path)
+			return false, reconi.Errorf(reconi.KindNotFound, "no database at %s", path)
 		}
-		return create(path)
+		return false, create(path)
 	case err != nil:
-		return fmt.Errorf("database %s: %w", path, err)
+		return false, fmt.Errorf("database %s: %w", path, err)
 	case fi.IsDir():
-		return reconi.Errorf(reconi.KindInvalid, "database %s is a directory, not a reconi database file", path)
+		return false, reconi.Errorf(reconi.KindInvalid, "database %s is a directory, not a reconi database file", path)
 	case !fi.Mode().IsRegular():
-		return reconi.Errorf(reconi.KindInvalid, "database %s is not a regular file, so not a reconi database", path)
+		return false, reconi.Errorf(reconi.KindInvalid, "database %s is not a regular file, so not a reconi database", path)
 	}
 	fh, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrPermission) {
 		if r, rerr := os.Open(path); rerr == nil {
 			r.Close()
-			return reconi.Errorf(reconi.KindInvalid, "database %s is read-only: reconi writes to it even to read (its lock, log and migrations)", path)
+			return false, reconi.Errorf(reconi.KindInvalid, "database %s is read-only: reconi writes to it even to read (its lock, log and migrations)", path)
 		}
-		return reconi.Errorf(reconi.KindInvalid, "database %s cannot be read or written by this user", path)
+		return false, reconi.Errorf(reconi.KindInvalid, "database %s cannot be read or written by this user", path)
 	}
 	if err != nil {
-		return fmt.Errorf("database %s: %w", path, err)
+		return false, fmt.Errorf("database %s: %w", path, err)
 	}
 	head := make([]byte, len(sqliteHeader))
 	n, _ := io.ReadFull(fh, head)
 	fh.Close()
 	// An empty file is a database not yet written: SQLite begins it.
 	if n > 0 && string(head[:n]) != sqliteHeader {
-		return reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (not an SQLite file)", path)
+		return false, reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (not an SQLite file)", path)
 	}
 	if n > 0 {
-		if err := ours(path); err != nil {
-			return err
+		if migrated, err = ours(path); err != nil {
+			return false, err
 		}
 	}
 	if opts.Warn != nil && runtime.GOOS != "windows" {
@@ -141,7 +145,7 @@ func prepare(path string, opts Options) error {
 			opts.Warn(fmt.Sprintf("database %s can be read by other users (mode %04o): make it private with chmod go-rwx %s*", path, perm, path))
 		}
 	}
-	return nil
+	return migrated, nil
 }
 
 // create makes an empty database file only its owner may read and write,
@@ -175,12 +179,13 @@ func create(path string) error {
 // ours reports an error for an SQLite file that holds tables but not
 // reconi's migrations table: another program's database, which reconi must
 // not migrate. It reads without the lock, the log or the WAL pragma, so
-// nothing is written beside a file that is not ours.
-func ours(path string) error {
+// nothing is written beside a file that is not ours. migrated says the
+// file has every migration applied already (sqldb.Migrated).
+func ours(path string) (migrated bool, err error) {
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma="+
 		url.QueryEscape(fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds())))
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer db.Close()
 	var tables, goose int
@@ -188,14 +193,18 @@ func ours(path string) error {
 	if err != nil {
 		var e *sqlite.Error
 		if errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_NOTADB || e.Code()&0xff == sqlite3.SQLITE_CORRUPT) {
-			return reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (a damaged SQLite file)", path)
+			return false, reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (a damaged SQLite file)", path)
 		}
-		return fmt.Errorf("database %s: %w", path, err)
+		return false, fmt.Errorf("database %s: %w", path, err)
 	}
 	if tables > 0 && goose == 0 {
-		return reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (another program's SQLite database)", path)
+		return false, reconi.Errorf(reconi.KindInvalid, "%s is not a reconi database (another program's SQLite database)", path)
 	}
-	return nil
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil || goose == 0 {
+		return false, err
+	}
+	return sqldb.Migrated(context.Background(), db, fsys)
 }
 
 func dsn(path, txlock string) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/store"
+	"github.com/reconi/reconi/internal/store/sqldb"
 	"github.com/reconi/reconi/internal/store/sqlite"
 )
 
@@ -235,5 +236,37 @@ func TestClaimMetaHasOneWinner(t *testing.T) {
 	var v string
 	if err := st.View(ctx, func(tx store.Tx) (err error) { v, err = tx.Meta("k"); return err }); err != nil || v != "first" {
 		t.Fatalf("meta k = %q, %v; want first", v, err)
+	}
+}
+
+// A database with every migration applied opens without goose and its lock
+// (sqldb.Migrated); one missing the last migration is migrated when opened.
+func TestMigratedSkipsGooseOnlyWhenUpToDate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "reconi.db")
+	st := open(t, path)
+	ctx := context.Background()
+	fsys := os.DirFS("migrations")
+	migrated := func() bool {
+		t.Helper()
+		ok, err := sqldb.Migrated(ctx, st.DB(), fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !migrated() {
+		t.Fatal("a freshly migrated database is not up to date")
+	}
+	n := migrationFiles(t)
+	if _, err := st.DB().Exec(`DELETE FROM goose_db_version WHERE version_id = $1`, n); err != nil {
+		t.Fatal(err)
+	}
+	if migrated() {
+		t.Fatalf("up to date without migration %d", n)
+	}
+	// goose runs the last migration again, which then fails on what it
+	// made: proof that it ran, where the shortcut would have opened.
+	if _, err := sqlite.Open(ctx, path); err == nil {
+		t.Fatalf("Open of a database whose record lacks migration %d did not migrate it", n)
 	}
 }
