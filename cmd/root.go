@@ -1,6 +1,8 @@
 // Package cmd is reconi's command tree. Each noun has its own package whose
 // constructors take a *cmdutil.Factory, which cmd/factory builds; this file
 // puts them together, owns the global flags and maps errors to exit codes.
+//
+// Its end-to-end tests, and every command's, are in test/cli.
 package cmd
 
 import (

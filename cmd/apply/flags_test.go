@@ -1,3 +1,7 @@
+// These are the flag-parsing tests of reconi apply; its end-to-end tests,
+// through cmd.Run against a real SQLite file, are in test/cli:
+// apply_file_test.go, apply_notify_test.go, apply_prune_test.go,
+// apply_test.go.
 package apply_test
 
 import (

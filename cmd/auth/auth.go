@@ -1,4 +1,6 @@
 // Package auth holds `reconi auth`: logging in to a reconi server.
+//
+// Its end-to-end tests are in test/cli: auth_test.go.
 package auth
 
 import (

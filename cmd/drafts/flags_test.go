@@ -1,3 +1,5 @@
+// These are the flag-parsing tests of reconi drafts; its end-to-end tests,
+// through cmd.Run against a real SQLite file, are in test/cli: drafts_test.go.
 package drafts_test
 
 import (

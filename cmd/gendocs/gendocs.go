@@ -1,7 +1,7 @@
 // Package gendocs holds the hidden `reconi gen-docs`: it writes the man pages,
 // the markdown reference and the shell completions that are committed under
 // docs/ and completions/, so that they always follow the command tree.
-// cmd/docs_test.go fails when the committed files are stale.
+// test/cli/docs_test.go fails when the committed files are stale.
 package gendocs
 
 import (

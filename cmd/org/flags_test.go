@@ -1,3 +1,6 @@
+// These are the flag-parsing tests of reconi org; its end-to-end tests,
+// through cmd.Run against a real SQLite file, are in test/cli:
+// org_prompt_test.go, org_test.go.
 package org_test
 
 import (

@@ -1,3 +1,7 @@
+// These are the flag-parsing tests of reconi permissions; its end-to-end
+// tests, through cmd.Run against a real SQLite file, are in test/cli:
+// permissions_grant_test.go, permissions_prompt_test.go,
+// permissions_remote_test.go, permissions_test.go.
 package permissions_test
 
 import (

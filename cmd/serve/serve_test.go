@@ -1,3 +1,8 @@
+// The browser tests of reconi serve (the invitation pages in Chromium, with
+// axe-core) run it end to end with the other command tests in test/cli:
+// serve_browser_audit_test.go, serve_browser_page_test.go,
+// serve_browser_test.go. These tests start the server itself, through
+// cmd/factory.
 package serve_test
 
 import (

@@ -1,3 +1,6 @@
+// These are the flag-parsing tests of reconi services; its end-to-end tests,
+// through cmd.Run against a real SQLite file, are in test/cli:
+// services_test.go.
 package services_test
 
 import (

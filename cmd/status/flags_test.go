@@ -1,3 +1,7 @@
+// These are the tests of reconi status that stay beside it: flag parsing, and
+// --wait with a clock of its own (StatusRun, wait_export_test.go), on a
+// database that clitest and flowtest set up. Its other end-to-end tests are in
+// test/cli: status_test.go, status_wait_test.go.
 package status_test
 
 import (

@@ -15,24 +15,13 @@ import (
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/factory"
 	"github.com/reconi/reconi/cmd/internal/cmdtest"
-	"github.com/reconi/reconi/cmd/internal/flowtest"
 	"github.com/reconi/reconi/cmd/status"
 	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/clitest"
+	"github.com/reconi/reconi/test/cli/flowtest"
 )
-
-func TestExitCodesInStep(t *testing.T) {
-	if cmd.ExitTimeout != status.ExitTimeout || cmd.ExitEnded != status.ExitEnded {
-		t.Errorf("cmd has %d and %d, status %d and %d", cmd.ExitTimeout, cmd.ExitEnded, status.ExitTimeout, status.ExitEnded)
-	}
-	for _, c := range []int{status.ExitTimeout, status.ExitEnded} {
-		err := fmt.Errorf("wrapped: %w", &status.ExitError{Code: c, Err: errors.New("x")})
-		if got := cmd.ExitCode(err); got != c {
-			t.Errorf("cmd.ExitCode of an ExitError with code %d = %d", c, got)
-		}
-	}
-}
 
 func TestWaitFlags(t *testing.T) {
 	tests := []struct {
@@ -125,7 +114,7 @@ func (f *flaky) Application(ctx context.Context, id int64) (*reconi.Application,
 
 // waitRun runs `reconi status args...` against the sandbox's database with
 // clk for time, stderr a terminal when tty; wrap may wrap the backend.
-func waitRun(t *testing.T, s *cmdtest.Sandbox, clk *clock, tty bool, wrap func(reconi.Backend) reconi.Backend, args ...string) (stdout, stderr string, err error) {
+func waitRun(t *testing.T, s *clitest.Sandbox, clk *clock, tty bool, wrap func(reconi.Backend) reconi.Backend, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	ios, _, out, errOut := output.Test()
 	ios.SetStdoutTTY(tty)
@@ -170,21 +159,9 @@ func seconds(ds []time.Duration) []float64 {
 	return out
 }
 
-// atFinalCheck submits Jan and Piet; Jan is issued and Piet waits for the
-// final check. It returns the application and Piet's user ID.
-func atFinalCheck(t *testing.T, s *cmdtest.Sandbox) (app, piet int64) {
-	t.Helper()
-	app = flowtest.Submit(t, s)
-	flowtest.Order(t, s, app, flowtest.Jan)
-	flowtest.Order(t, s, app, flowtest.Piet)
-	piet = flowtest.UserID(t, s, app, flowtest.Piet.Email)
-	s.MustRun("identification", "complete", strconv.FormatInt(piet, 10), "--result", "passed")
-	return app, piet
-}
-
 func TestWaitBacksOffUntilIssued(t *testing.T) {
-	s := cmdtest.New(t)
-	app, piet := atFinalCheck(t, s)
+	s := clitest.New(t)
+	app, piet := flowtest.AtFinalCheck(t, s)
 	id := strconv.FormatInt(app, 10)
 	clk := newClock()
 	var approvedAt string
@@ -215,8 +192,8 @@ func TestWaitBacksOffUntilIssued(t *testing.T) {
 }
 
 func TestWaitTimesOut(t *testing.T) {
-	s := cmdtest.New(t)
-	app, _ := atFinalCheck(t, s)
+	s := clitest.New(t)
+	app, _ := flowtest.AtFinalCheck(t, s)
 	id := strconv.FormatInt(app, 10)
 	clk := newClock()
 	stdout, stderr, err := waitRun(t, s, clk, false, nil, id, "--wait", "issued", "--timeout", "1m", "-o", "json", "--jq", "[.users[].state]")
@@ -238,8 +215,8 @@ func TestWaitTimesOut(t *testing.T) {
 }
 
 func TestWaitEndsWhenRejected(t *testing.T) {
-	s := cmdtest.New(t)
-	app, piet := atFinalCheck(t, s)
+	s := clitest.New(t)
+	app, piet := flowtest.AtFinalCheck(t, s)
 	id := strconv.FormatInt(app, 10)
 	clk := newClock()
 	clk.during[2] = func() {
@@ -264,8 +241,8 @@ func TestWaitEndsWhenRejected(t *testing.T) {
 // TestWaitForOneState: --wait takes any state on the way to issued, and an
 // employed user already issued has passed it.
 func TestWaitForOneState(t *testing.T) {
-	s := cmdtest.New(t)
-	app, _ := atFinalCheck(t, s)
+	s := clitest.New(t)
+	app, _ := flowtest.AtFinalCheck(t, s)
 	id := strconv.FormatInt(app, 10)
 	for _, st := range []string{"ordered", "identified", "final_check"} {
 		clk := newClock()
@@ -288,8 +265,8 @@ func TestWaitForOneState(t *testing.T) {
 // TestWaitLooksAgainAfterAnError: a failing look after the first is
 // reported once and retried; the first look failing ends the wait.
 func TestWaitLooksAgainAfterAnError(t *testing.T) {
-	s := cmdtest.New(t)
-	app, piet := atFinalCheck(t, s)
+	s := clitest.New(t)
+	app, piet := flowtest.AtFinalCheck(t, s)
 	id := strconv.FormatInt(app, 10)
 	clk := newClock()
 	clk.during[3] = func() { s.MustRun("review", "approve", strconv.FormatInt(piet, 10)) }
@@ -323,8 +300,8 @@ func (c *cancelling) Application(ctx context.Context, id int64) (*reconi.Applica
 
 // TestWaitStopsWhenCancelled: the real pause ends when the context does.
 func TestWaitStopsWhenCancelled(t *testing.T) {
-	s := cmdtest.New(t)
-	app, _ := atFinalCheck(t, s)
+	s := clitest.New(t)
+	app, _ := flowtest.AtFinalCheck(t, s)
 	actor := reconi.WithActor(context.Background(), reconi.Actor{Name: "ops", Role: reconi.RoleLocal})
 	ctx, cancel := context.WithCancel(actor)
 	defer cancel()
@@ -347,51 +324,10 @@ func TestWaitStopsWhenCancelled(t *testing.T) {
 	}
 }
 
-// TestWaitEndToEnd runs status --wait through cmd.Run with the real clock
-// and pauses of a few milliseconds.
-func TestWaitEndToEnd(t *testing.T) {
-	s := cmdtest.New(t)
-	app, piet := atFinalCheck(t, s)
-	id := strconv.FormatInt(app, 10)
-
-	r := s.Run("status", id, "--wait", "issued", "--timeout", "50ms", "--interval", "10ms", "-o", "json", "--jq", ".users[1].state")
-	r.Expect(t, cmd.ExitTimeout, "final_check\n",
-		`{"error":{"kind":"timeout","message":"timed out after 50ms waiting until every user of application `+id+` is issued: still waiting for piet@example.nl (final_check)"}}`+"\n")
-
-	s.Run("status", "999", "--wait", "issued").Expect(t, cmd.ExitNotFound, "", "error: application 999 not found\n")
-	s.Run("status", "--wait", "issued").Expect(t, cmd.ExitUsage, "",
-		"error: --wait needs the ID of the application to wait for: reconi status APP_ID --wait issued\nRun 'reconi status --help' for usage.\n")
-
-	draft := s.Select("--level", "EH3")
-	s.Run("status", strconv.FormatInt(draft, 10), "--wait", "issued").Expect(t, cmd.ExitConflict, "",
-		fmt.Sprintf("error: application %d is a draft: submit it with reconi apply first, then wait for it\n", draft))
-	s.MustRun("drafts", "discard", strconv.FormatInt(draft, 10), "--yes")
-	s.Run("status", strconv.FormatInt(draft, 10), "--wait", "issued").Expect(t, cmd.ExitConflict, "",
-		fmt.Sprintf("error: application %d is a discarded draft: there is nothing to wait for\n", draft))
-
-	s.MustRun("review", "approve", strconv.FormatInt(piet, 10))
-	r = s.Run("status", id, "--wait", "issued", "--timeout", "10s")
-	if r.Code != cmd.ExitOK || !strings.Contains(r.Stdout, "piet@example.nl\tPiet Puk\tno\tissued\t") || r.Stderr != "" {
-		t.Errorf("wait after approve: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	}
-
-	// A second application whose user is rejected ends the wait with 8.
-	app2 := flowtest.Submit(t, s, flowtest.Piet)
-	flowtest.Order(t, s, app2, flowtest.Piet)
-	piet2 := strconv.FormatInt(flowtest.UserID(t, s, app2, flowtest.Piet.Email), 10)
-	s.MustRun("identification", "complete", piet2, "--result", "failed", "--note", "document expired")
-	id2 := strconv.FormatInt(app2, 10)
-	r = s.Run("status", id2, "--wait", "issued", "--timeout", "10m")
-	if r.Code != cmd.ExitEnded || r.Stderr != "error: application "+id2+": the request of piet@example.nl (rejected) ended before it was issued\n" ||
-		!strings.Contains(r.Stdout, "identification_pending → rejected\tidentification failed: document expired") {
-		t.Errorf("wait on a rejected user: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	}
-}
-
 // TestWaitCountsManyUsers: the first look counts many users per state
 // rather than listing each.
 func TestWaitCountsManyUsers(t *testing.T) {
-	s := cmdtest.New(t)
+	s := clitest.New(t)
 	var people []flowtest.Person
 	for i := range 11 {
 		people = append(people, flowtest.Person{First: "User", Last: strconv.Itoa(i), Email: fmt.Sprintf("user%d@example.nl", i),

@@ -1,3 +1,7 @@
+// These are the flag-parsing tests of reconi users; its end-to-end tests,
+// through cmd.Run against a real SQLite file, are in test/cli:
+// users_export_test.go, users_import_skip_test.go, users_prompt_test.go,
+// users_show_test.go, users_test.go, users_update_test.go.
 package users_test
 
 import (

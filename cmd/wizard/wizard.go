@@ -1,5 +1,7 @@
 // Package wizard holds `reconi wizard`: every step of the web portal's
 // add-users wizard in order, asked on the terminal.
+//
+// Its end-to-end tests are in test/cli: wizard_test.go.
 package wizard
 
 import (
