@@ -67,6 +67,7 @@ func (e *env) runNoFatal(timeout time.Duration, args ...string) result {
 // SQLite file at once, first into eight drafts, then into one draft with
 // disjoint users: every one must succeed, and every row must be there.
 func TestConcurrentImports(t *testing.T) {
+	t.Parallel()
 	sz := sizes()
 	n, processes := sz.ConcurrentRows, sz.Processes
 	e := newEnv(t)
@@ -129,6 +130,7 @@ func TestConcurrentImports(t *testing.T) {
 // TestConcurrentApply runs eight (-short: four) `reconi apply` on as many drafts of one
 // SQLite file at once: each must submit its draft whole.
 func TestConcurrentApply(t *testing.T) {
+	t.Parallel()
 	sz := sizes()
 	m, processes := sz.ConcurrentApplyUsers, sz.Processes
 	e := newEnv(t)

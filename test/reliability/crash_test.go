@@ -135,6 +135,7 @@ func removeDB(path string) {
 // must pass integrity_check, hold none or all of the rows, and the next
 // import must work.
 func TestCrashImport(t *testing.T) {
+	t.Parallel()
 	sz := sizes()
 	e := newEnv(t)
 	template := filepath.Join(e.dir, "template.db")
@@ -191,6 +192,7 @@ func TestCrashImport(t *testing.T) {
 // user invited once, and applying again (with the same idempotency key, as
 // a pipeline retries) works.
 func TestCrashApply(t *testing.T) {
+	t.Parallel()
 	sz := sizes()
 	e := newEnv(t)
 	template := filepath.Join(e.dir, "template.db")

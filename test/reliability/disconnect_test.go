@@ -17,6 +17,7 @@ import (
 // away; the store then reports the context's error rather than what the
 // next query saw, and httpapi does not log it as an internal error.
 func TestClientDisconnect(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	srv := startServe(t, e)
 	c := newLoadClient(srv)

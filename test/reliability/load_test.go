@@ -416,6 +416,7 @@ func serverLogErrors(log string) []string {
 // writes from loopback: no request may fail, and every acknowledged write
 // must be in the database.
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	sz := sizes()
 	e := newEnv(t)
 	srv := startServe(t, e)
@@ -463,6 +464,7 @@ func TestLoad(t *testing.T) {
 // arriving: it must exit 0, answer no request with a 5xx, and every write
 // it acknowledged, to the last, must be in the database.
 func TestShutdownUnderLoad(t *testing.T) {
+	t.Parallel()
 	sz := sizes()
 	e := newEnv(t)
 	srv := startServe(t, e)
