@@ -118,6 +118,12 @@ func Run(ctx context.Context, args []string, ios *output.IOStreams, getenv func(
 	f := factory.New(ctx, ios, getenv)
 	defer f.Close()
 	root := NewCmdRoot(f.Factory)
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		// Only a shell asking for completions needs the shared flags'
+		// completion wired: on every command, that is a walk of the whole
+		// tree, half the cost of building it.
+		cmdutil.CompleteFlags(root, f.Factory)
+	}
 	root.SetArgs(args)
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
@@ -342,7 +348,6 @@ talks to a shared reconi server instead. The commands are the same.`,
 	add("server", auth.NewCmdAuth(f), serve.NewCmdServe(f, nil), tokens.NewCmdTokens(f))
 	root.AddCommand(version.NewCmdVersion(f, nil), gendocs.NewCmdGenDocs(f, nil))
 	requireSubcommand(root)
-	cmdutil.CompleteFlags(root, f)
 	return root
 }
 
