@@ -135,7 +135,8 @@ func removeDB(path string) {
 // must pass integrity_check, hold none or all of the rows, and the next
 // import must work.
 func TestCrashImport(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the kill moments are drawn from a reference run,
+	// which other tests beside it would make longer or shorter.
 	sz := sizes()
 	e := newEnv(t)
 	template := filepath.Join(e.dir, "template.db")
@@ -192,7 +193,8 @@ func TestCrashImport(t *testing.T) {
 // user invited once, and applying again (with the same idempotency key, as
 // a pipeline retries) works.
 func TestCrashApply(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the kill moments are drawn from a reference run,
+	// which other tests beside it would make longer or shorter.
 	sz := sizes()
 	e := newEnv(t)
 	template := filepath.Join(e.dir, "template.db")
