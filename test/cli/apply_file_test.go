@@ -1,18 +1,11 @@
 package cli_test
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/reconi/reconi/cmd"
-	"github.com/reconi/reconi/internal/httpapi"
-	"github.com/reconi/reconi/internal/reconi"
-	"github.com/reconi/reconi/internal/service"
-	"github.com/reconi/reconi/internal/store/sqlite"
 	"github.com/reconi/reconi/test/cli/clitest"
 )
 
@@ -227,25 +220,7 @@ func TestApplyFileProgress(t *testing.T) {
 func TestApplyFileRemote(t *testing.T) {
 	t.Parallel()
 	s := registered(t)
-	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, s.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := service.NewAccess(st, time.Now)
-	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{clitest.KVK}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
-	t.Cleanup(ts.Close)
-	s.Setenv("RECONI_SERVER", ts.URL)
-	s.Setenv("RECONI_TOKEN", token)
+	s.UseServer()
 
 	file := s.WriteFile("onboarding.yaml", onboarding)
 	s.Run("plan", "-f", file, "--jq", ".new").Expect(t, 2, "2\n",
@@ -261,31 +236,6 @@ func TestApplyFileRemote(t *testing.T) {
 		"Sanne,de Vries,sanne@example.nl,'+31623456789,,false\n", "")
 }
 
-// serveSandbox points s at a server over s's database, with a manager
-// token for the test organisation.
-func serveSandbox(t *testing.T, s *clitest.Sandbox) {
-	t.Helper()
-	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, s.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := service.NewAccess(st, time.Now)
-	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{clitest.KVK}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
-	t.Cleanup(ts.Close)
-	s.Setenv("RECONI_SERVER", ts.URL)
-	s.Setenv("RECONI_TOKEN", token)
-}
-
 // An --idempotency-key reused with another manifest is refused before
 // anything is written (exit 5); with the same manifest it answers with the
 // application it submitted. Embedded and over HTTP alike.
@@ -296,7 +246,7 @@ func TestApplyFileIdempotencyKeyReused(t *testing.T) {
 			t.Parallel()
 			s := registered(t)
 			if remote {
-				serveSandbox(t, s)
+				s.UseServer()
 			}
 			file := s.WriteFile("onboarding.yaml", onboarding)
 			s.Run("apply", "-f", file, "--agree-terms", "--idempotency-key", "run-1", "--jq", ".application.id").

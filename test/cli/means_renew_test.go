@@ -1,18 +1,13 @@
 package cli_test
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/reconi/reconi/cmd"
-	"github.com/reconi/reconi/internal/httpapi"
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/service"
-	"github.com/reconi/reconi/internal/store/sqlite"
 	"github.com/reconi/reconi/test/cli/clitest"
 )
 
@@ -58,28 +53,10 @@ func TestMeansRenew(t *testing.T) {
 func TestMeansRenewRemote(t *testing.T) {
 	t.Parallel()
 	s := issued(t)
-	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, s.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := service.NewAccess(st, time.Now)
-	token, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{clitest.KVK}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	helpdesk, _, err := access.CreateToken(ctx, service.NewToken{Name: "desk", Role: "helpdesk"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
-	t.Cleanup(ts.Close)
-	s.Setenv("RECONI_SERVER", ts.URL)
+	url, tokens := s.Serve(service.NewToken{Name: "ci", Role: "manager", Orgs: []string{clitest.KVK}},
+		service.NewToken{Name: "desk", Role: "helpdesk"})
+	token, helpdesk := tokens[0], tokens[1]
+	s.Setenv("RECONI_SERVER", url)
 	s.Setenv("RECONI_TOKEN", helpdesk)
 	r := s.Run("means", "renew", "jan@example.nl", "--org", clitest.KVK, "--validity", "1y")
 	if r.Code != cmd.ExitUnauthorized {

@@ -1,18 +1,13 @@
 package cli_test
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/reconi/reconi/cmd"
-	"github.com/reconi/reconi/internal/httpapi"
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/internal/service"
-	"github.com/reconi/reconi/internal/store/sqlite"
 	"github.com/reconi/reconi/test/cli/clitest"
 	"github.com/reconi/reconi/test/cli/flowtest"
 )
@@ -87,28 +82,10 @@ func TestPermissionsGrantAndWithdraw(t *testing.T) {
 func TestPermissionsGrantAndWithdrawRemote(t *testing.T) {
 	t.Parallel()
 	s := issuedJan(t)
-	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, s.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	access := service.NewAccess(st, time.Now)
-	manager, _, err := access.CreateToken(ctx, service.NewToken{Name: "ci", Role: "manager", Orgs: []string{clitest.KVK}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	helpdesk, _, err := access.CreateToken(ctx, service.NewToken{Name: "desk", Role: "helpdesk"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(httpapi.New(svc, access, httpapi.Options{}).Handler())
-	t.Cleanup(ts.Close)
-	s.Setenv("RECONI_SERVER", ts.URL)
+	url, tokens := s.Serve(service.NewToken{Name: "ci", Role: "manager", Orgs: []string{clitest.KVK}},
+		service.NewToken{Name: "desk", Role: "helpdesk"})
+	manager, helpdesk := tokens[0], tokens[1]
+	s.Setenv("RECONI_SERVER", url)
 	s.Setenv("RECONI_TOKEN", helpdesk)
 	for _, args := range [][]string{
 		{"permissions", "grant", "--org", clitest.KVK, "--email", "jan@example.nl", "--all-services", "--validity", "1y"},
