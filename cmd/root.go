@@ -123,6 +123,7 @@ func Run(ctx context.Context, args []string, ios *output.IOStreams, getenv func(
 		// completion wired: on every command, that is a walk of the whole
 		// tree, half the cost of building it.
 		cmdutil.CompleteFlags(root, f.Factory)
+		f.ForCompletion()
 	}
 	root.SetArgs(args)
 	root.SetIn(ios.In)

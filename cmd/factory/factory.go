@@ -63,6 +63,15 @@ func New(ctx context.Context, ios *output.IOStreams, getenv func(string) string)
 	return d
 }
 
+// ForCompletion readies the run for a shell asking for completions: a
+// server is asked once, not retried, so a server that is down costs the
+// shell a refused connection instead of a second of backoff.
+func (d *Default) ForCompletion() {
+	d.RemoteBackend = func(server, token string) (reconi.Backend, error) {
+		return client.New(server, token, client.Options{Retries: -1})
+	}
+}
+
 // Close releases what the funcs opened.
 func (d *Default) Close() error {
 	var errs []error

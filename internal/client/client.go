@@ -34,7 +34,8 @@ type Options struct {
 	// HTTPClient replaces the default transport (tests, TLS settings).
 	HTTPClient *http.Client
 	// Retries is how often a request that may be retried is retried
-	// (default 4); MinWait and MaxWait bound the backoff between tries.
+	// (default 4; negative: never); MinWait and MaxWait bound the backoff
+	// between tries.
 	Retries          int
 	MinWait, MaxWait time.Duration
 	UserAgent        string
@@ -46,8 +47,11 @@ func New(baseURL, token string, opt Options) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, reconi.Invalid("server", "%q is not a server URL: want http(s)://host[:port]", baseURL)
 	}
-	if opt.Retries == 0 {
+	switch {
+	case opt.Retries == 0:
 		opt.Retries = 4
+	case opt.Retries < 0:
+		opt.Retries = 0
 	}
 	if opt.MinWait == 0 {
 		opt.MinWait = 250 * time.Millisecond

@@ -1,9 +1,12 @@
 package cli_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,6 +134,27 @@ func TestCompletionSilentOnError(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); !os.IsNotExist(err) {
 		t.Errorf("completion created the database %s", missing)
+	}
+}
+
+// A command retries a server that says "try again later"; a completion,
+// which a shell waits on, asks once and offers nothing.
+func TestCompletionAsksABusyServerOnce(t *testing.T) {
+	t.Parallel()
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	s := clitest.New(t)
+	env := map[string]string{"RECONI_SERVER": srv.URL, "RECONI_TOKEN": "rci_x"}
+	got, _ := complete(t, s, clitest.Options{Env: env}, "status", "")
+	if len(got) != 1 || got[0] != failedSilent {
+		t.Errorf("__complete status = %q, want only %s", got, failedSilent)
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("completion asked the server %d times, want once", n)
 	}
 }
 
