@@ -27,12 +27,21 @@ const (
 	// trickleBurst rows are sent at once: more than the 64 KiB the CSV
 	// reader peeks at to find the separator, so the import is under way.
 	trickleBurst = 1500
-	// trickleRows more rows follow, one every trickleEvery.
-	trickleRows  = 200
+	// trickleEvery is the pause before each row after the burst.
 	trickleEvery = 10 * time.Millisecond
 	// maxWait is the longest any other write may wait.
 	maxWait = time.Second
 )
+
+// trickleRows is how many rows follow the burst, one every trickleEvery:
+// 2 s of trickling, or half a second under -short, which still leaves
+// several rounds of other writes while the import is under way.
+func trickleRows() int {
+	if testing.Short() {
+		return 50
+	}
+	return 200
+}
 
 func TestSlowImportHoldsNoLock(t *testing.T) {
 	stores := map[string]func(t *testing.T) store.Store{
@@ -79,7 +88,7 @@ func TestSlowImportHoldsNoLock(t *testing.T) {
 	}
 }
 
-// slowImport imports trickleBurst+trickleRows users into a draft, slowly.
+// slowImport imports trickleBurst+trickleRows() users into a draft, slowly.
 type slowImport func(ctx context.Context, svc *service.Service, appID int64) (*reconi.ImportResult, error)
 
 func trickleUser(i int) reconi.UserRow {
@@ -90,7 +99,7 @@ func trickleUser(i int) reconi.UserRow {
 
 // trickledRows yields the users as trickle writes them.
 func trickledRows(yield func(reconi.UserRow, error) bool) {
-	for i := range trickleBurst + trickleRows {
+	for i := range trickleBurst + trickleRows() {
 		if i >= trickleBurst {
 			time.Sleep(trickleEvery)
 		}
@@ -115,7 +124,7 @@ func trickle(w *io.PipeWriter) {
 		w.CloseWithError(err)
 		return
 	}
-	for i := trickleBurst; i < trickleBurst+trickleRows; i++ {
+	for i := trickleBurst; i < trickleBurst+trickleRows(); i++ {
 		time.Sleep(trickleEvery)
 		if _, err := io.WriteString(w, row(i)); err != nil {
 			w.CloseWithError(err)
@@ -172,8 +181,9 @@ func testSlowImport(t *testing.T, st store.Store, slowly slowImport) {
 		}
 	}
 	yes := true
-	until := time.Now().Add(trickleRows * trickleEvery * 3 / 4)
-	time.Sleep(trickleRows * trickleEvery / 8)
+	trickling := time.Duration(trickleRows()) * trickleEvery
+	until := time.Now().Add(trickling * 3 / 4)
+	time.Sleep(trickling / 8)
 	for i := 0; time.Now().Before(until); i++ {
 		timed("AddUser in another organisation", func() error {
 			_, err := svc.AddUser(ctx, other.ID, reconi.NewUser{FirstName: "Bram", LastName: "Visser",
@@ -199,7 +209,7 @@ func testSlowImport(t *testing.T, st store.Store, slowly slowImport) {
 	if r.err != nil {
 		t.Fatalf("the slow import: %v", r.err)
 	}
-	if want := trickleBurst + trickleRows; r.res.Rows != want || r.res.Added != want {
+	if want := trickleBurst + trickleRows(); r.res.Rows != want || r.res.Added != want {
 		t.Errorf("the slow import = %+v, want %d rows added", r.res, want)
 	}
 }

@@ -17,6 +17,7 @@ import (
 func (s *Sandbox) Serve(tokens ...service.NewToken) (url string, secrets []string) {
 	s.t.Helper()
 	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "server", Role: reconi.RoleLocal})
+	s.CreateDatabase()
 	st, err := sqlite.Open(ctx, s.DB)
 	if err != nil {
 		s.t.Fatal(err)
