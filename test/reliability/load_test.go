@@ -474,8 +474,9 @@ func TestShutdownUnderLoad(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), sz.LoadDuration+time.Minute)
 	defer cancel()
-	// SIGTERM somewhere in the middle of the load.
-	before := 2*time.Second + time.Duration(rnd.Int64N(int64(sz.LoadDuration/2)))
+	// SIGTERM somewhere in the middle of the load, once it has run a while:
+	// 2 s, or half the load's time when that is shorter (-short).
+	before := min(2*time.Second, sz.LoadDuration/2) + time.Duration(rnd.Int64N(int64(sz.LoadDuration/2)))
 	termc := make(chan time.Time, 1)
 	go func() {
 		select {
