@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/apply"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestApplyFlags(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/cancel"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestCancelFlags(t *testing.T) {

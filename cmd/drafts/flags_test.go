@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/drafts"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestDiscardFlags(t *testing.T) {

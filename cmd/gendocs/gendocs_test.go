@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/gendocs"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestGenDocsDirRequired(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/identification"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestCompleteFlags(t *testing.T) {

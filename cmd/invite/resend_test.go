@@ -3,8 +3,8 @@ package invite_test
 import (
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/invite"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestResendFlags(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/means"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestMeansRenewFlags(t *testing.T) {

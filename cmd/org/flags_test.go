@@ -8,8 +8,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/org"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestRegisterFlags(t *testing.T) {

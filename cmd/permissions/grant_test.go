@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/permissions"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestGrantAndWithdrawFlags(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/plan"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestExitError(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/prices"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestShowFlags(t *testing.T) {

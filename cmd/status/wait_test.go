@@ -14,12 +14,12 @@ import (
 	"github.com/reconi/reconi/cmd"
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/factory"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/status"
 	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/test/cli/clitest"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 	"github.com/reconi/reconi/test/cli/flowtest"
 )
 

@@ -3,8 +3,8 @@ package users_test
 import (
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/users"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestUpdateFlags(t *testing.T) {

@@ -6,10 +6,10 @@ package version_test
 import (
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/version"
 	"github.com/reconi/reconi/internal/buildinfo"
 	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestVersionFlags(t *testing.T) {

@@ -6,6 +6,6 @@
 // tests of the root command (root_test.go, complete_test.go,
 // terminal_test.go, ...); test/cli/flowtest takes applications through the
 // user's side. The flag-parsing tests stay beside each command in cmd/, with
-// cmd/internal/cmdtest, so they link a small binary. It has no code of its
+// test/cli/cmdtest, so they link a small binary. It has no code of its
 // own.
 package cli

@@ -2,7 +2,7 @@
 // cmd.Run, in process, against a real SQLite file in a sandbox (New, Run),
 // and, when a test asks, against that database served over HTTP (Serve,
 // UseServer). Flag-parsing tests stay beside each command and use
-// cmd/internal/cmdtest, which links neither cmd nor a database driver.
+// test/cli/cmdtest, which links neither cmd nor a database driver.
 package clitest
 
 import (
