@@ -1,4 +1,4 @@
-package means_test
+package cli_test
 
 import (
 	"context"

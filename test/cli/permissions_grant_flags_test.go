@@ -1,4 +1,4 @@
-package permissions_test
+package cli_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestGrantAndWithdrawFlags(t *testing.T) {
+func TestPermissionsGrantAndWithdrawFlags(t *testing.T) {
 	t.Parallel()
 	got := cmdtest.Capture(t, nil, permissions.NewCmdGrant, nil, "--org", "69599084", "--email", "a@example.nl", "--email", "b@example.nl",
 		"--provider", "RVO", "--validity", "5y")

@@ -1,4 +1,4 @@
-package users_test
+package cli_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestShowFlags(t *testing.T) {
+func TestUsersShowFlags(t *testing.T) {
 	got := cmdtest.Capture(t, nil, users.NewCmdShow, nil, "jan@example.nl", "--org", "69599084")
 	if got.Email != "jan@example.nl" || got.KVK != "69599084" {
 		t.Errorf("options %+v", got)

@@ -1,4 +1,4 @@
-package users_test
+package cli_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestExportFlags(t *testing.T) {
+func TestUsersExportFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string

@@ -1,7 +1,7 @@
-// These are the flag-parsing tests of reconi services; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// services_test.go.
-package services_test
+// Flag-parsing tests of reconi services: each command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// services_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestListFlags(t *testing.T) {
+func TestServicesListFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
@@ -39,7 +39,7 @@ func TestListFlags(t *testing.T) {
 	}
 }
 
-func TestLoadFlags(t *testing.T) {
+func TestServicesLoadFlags(t *testing.T) {
 	t.Run("file", func(t *testing.T) {
 		f, _ := cmdtest.FlagFactory(t, nil)
 		var got *services.LoadOptions

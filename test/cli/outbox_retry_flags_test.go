@@ -1,4 +1,4 @@
-package outbox_test
+package cli_test
 
 import (
 	"slices"
@@ -9,7 +9,7 @@ import (
 	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestRetryFlags(t *testing.T) {
+func TestOutboxRetryFlags(t *testing.T) {
 	failed := reconi.OutboxFilter{State: "failed"}
 	tests := []struct {
 		name    string
