@@ -1,3 +1,9 @@
+// These tests of reconi status stay beside it, not in test/cli with its
+// other tests: --wait on a clock of its own (StatusRun, which
+// wait_export_test.go takes from the package's internals), on a database
+// that clitest and flowtest set up, and --wait's flags. Its flag-parsing
+// and end-to-end tests are in test/cli: status_flags_test.go,
+// status_test.go, status_wait_test.go.
 package status_test
 
 import (
@@ -14,12 +20,12 @@ import (
 	"github.com/reconi/reconi/cmd"
 	"github.com/reconi/reconi/cmd/cmdutil"
 	"github.com/reconi/reconi/cmd/factory"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/status"
 	"github.com/reconi/reconi/internal/config"
 	"github.com/reconi/reconi/internal/output"
 	"github.com/reconi/reconi/internal/reconi"
 	"github.com/reconi/reconi/test/cli/clitest"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 	"github.com/reconi/reconi/test/cli/flowtest"
 )
 

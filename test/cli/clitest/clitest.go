@@ -1,8 +1,8 @@
 // Package clitest runs reconi end to end in its tests (test/cli): through
 // cmd.Run, in process, against a real SQLite file in a sandbox (New, Run),
 // and, when a test asks, against that database served over HTTP (Serve,
-// UseServer). Flag-parsing tests stay beside each command and use
-// cmd/internal/cmdtest, which links neither cmd nor a database driver.
+// UseServer). The flag-parsing tests, in the same test binary, build one
+// command alone with test/cli/cmdtest instead.
 package clitest
 
 import (

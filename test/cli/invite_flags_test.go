@@ -1,7 +1,8 @@
-// These are the flag-parsing tests of reconi invite; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// invite_resend_test.go, invite_test.go.
-package invite_test
+// Flag-parsing tests of reconi invite, and of the link and code parsers its
+// commands share: each command alone, through cmdtest, with its run function
+// captured and no database. Its end-to-end tests are in invite_test.go and
+// invite_resend_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
@@ -11,14 +12,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reconi/reconi/cmd/cmdutil"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/invite"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-const token = "jzDDIV6FkT2hQegQMA1HvLUJClGW1BmqQSnmDOS9rrg"
-
-func TestParseToken(t *testing.T) {
+func TestInviteParseToken(t *testing.T) {
 	for _, in := range []string{
 		token,
 		"  " + token + "\n",
@@ -45,7 +44,7 @@ func TestParseToken(t *testing.T) {
 	}
 }
 
-func TestParseCode(t *testing.T) {
+func TestInviteParseCode(t *testing.T) {
 	for in, want := range map[string]string{"123456": "123456", " 123 456 ": "123456", "000000": "000000"} {
 		if got, err := invite.ParseCode(in); err != nil || got != want {
 			t.Errorf("ParseCode(%q) = %q, %v; want %q", in, got, err, want)
@@ -58,7 +57,7 @@ func TestParseCode(t *testing.T) {
 	}
 }
 
-func TestStepFlags(t *testing.T) {
+func TestInviteStepFlags(t *testing.T) {
 	constructors := map[string]func(*cmdutil.Factory, func(context.Context, *invite.Options) error) *cobra.Command{
 		"show": invite.NewCmdShow, "confirm": invite.NewCmdConfirm, "verify": invite.NewCmdVerify, "order": invite.NewCmdOrder,
 	}
@@ -125,9 +124,9 @@ func TestStepFlags(t *testing.T) {
 	}
 }
 
-// TestPromptForToken: with "-" on a terminal the link is asked for, on
-// stderr, so that it is pasted rather than typed into the command line.
-func TestPromptForToken(t *testing.T) {
+// TestInvitePromptForToken: with "-" on a terminal the link is asked for,
+// on stderr, so that it is pasted rather than typed into the command line.
+func TestInvitePromptForToken(t *testing.T) {
 	f, _ := cmdtest.FlagFactory(t, nil)
 	f.IOStreams.In = strings.NewReader(token + "\n")
 	f.IOStreams.SetStdinTTY(true)

@@ -1,7 +1,8 @@
-// These are the flag-parsing tests of reconi plan, with the exit code its
-// errors map to (cmd.ExitCode). Its end-to-end tests are in test/cli:
-// plan_link_test.go, plan_permissions_test.go, plan_test.go.
-package plan_test
+// Flag-parsing tests of reconi plan, with the exit code its errors map to
+// (cmd.ExitCode): the command alone, through cmdtest, with its run function
+// captured and no database. Its end-to-end tests are in plan_test.go,
+// plan_link_test.go and plan_permissions_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
@@ -9,11 +10,11 @@ import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/plan"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestExitError(t *testing.T) {
+func TestPlanExitError(t *testing.T) {
 	var err error = &plan.ExitError{Code: plan.ExitChanges, Err: errors.New("changes")}
 	if cmd.ExitCode(err) != 2 {
 		t.Errorf("exit code %d, want 2", cmd.ExitCode(err))

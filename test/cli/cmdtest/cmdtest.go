@@ -1,10 +1,11 @@
-// Package cmdtest helps test reconi's commands at the flag-parsing layer,
-// beside each command: a Factory whose Backend fails the test when opened
-// (FlagFactory), a command run as the root command would run it (Exec), and
-// the Options a command's run function receives (Capture). It links neither
-// package cmd nor a database driver, so a command's own tests build a small
-// binary; the end-to-end tests, through cmd.Run against a real SQLite file,
-// live in test/cli (helpers in test/cli/clitest).
+// Package cmdtest helps test reconi's commands at the flag-parsing layer: a
+// Factory whose Backend fails the test when opened (FlagFactory), one
+// command built by its NewCmdX constructor and run as the root command would
+// run it (Exec), and the Options its run function receives (Capture). The
+// flag-parsing tests live in test/cli (<noun>_flags_test.go), in the one test
+// binary of the end-to-end tests, which run reconi through cmd.Run against a
+// real SQLite file (helpers in test/cli/clitest); cmd/status's tests of
+// --wait, which need the package's internals, use it beside the command.
 package cmdtest
 
 import (

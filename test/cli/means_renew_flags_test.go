@@ -1,12 +1,12 @@
-package means_test
+package cli_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/means"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestMeansRenewFlags(t *testing.T) {

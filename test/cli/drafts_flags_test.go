@@ -1,16 +1,17 @@
-// These are the flag-parsing tests of reconi drafts; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli: drafts_test.go.
-package drafts_test
+// Flag-parsing tests of reconi drafts: each command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// drafts_test.go, beside this file.
+package cli_test
 
 import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/drafts"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestDiscardFlags(t *testing.T) {
+func TestDraftsDiscardFlags(t *testing.T) {
 	tests := []struct {
 		name       string
 		args       []string
@@ -39,7 +40,7 @@ func TestDiscardFlags(t *testing.T) {
 	}
 }
 
-func TestUseAndListFlags(t *testing.T) {
+func TestDraftsUseAndListFlags(t *testing.T) {
 	if got := cmdtest.Capture(t, nil, drafts.NewCmdUse, nil, "7"); got.ID != 7 {
 		t.Errorf("use 7: ID %d", got.ID)
 	}

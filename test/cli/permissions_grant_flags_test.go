@@ -1,15 +1,15 @@
-package permissions_test
+package cli_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/permissions"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestGrantAndWithdrawFlags(t *testing.T) {
+func TestPermissionsGrantAndWithdrawFlags(t *testing.T) {
 	t.Parallel()
 	got := cmdtest.Capture(t, nil, permissions.NewCmdGrant, nil, "--org", "69599084", "--email", "a@example.nl", "--email", "b@example.nl",
 		"--provider", "RVO", "--validity", "5y")

@@ -1,15 +1,17 @@
-// These are the tests of reconi status that stay beside it: flag parsing, and
-// --wait with a clock of its own (StatusRun, wait_export_test.go), on a
-// database that clitest and flowtest set up. Its other end-to-end tests are in
-// test/cli: status_test.go, status_wait_test.go.
-package status_test
+// Flag-parsing tests of reconi status: the command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// status_test.go and status_wait_test.go, beside this file. The tests of
+// --wait (its flags, and waiting on a clock of its own) stay beside the
+// command, in cmd/status/wait_test.go, whose clock needs the command's
+// internals (wait_export_test.go).
+package cli_test
 
 import (
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/status"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestStatusFlags(t *testing.T) {

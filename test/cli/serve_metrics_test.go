@@ -1,4 +1,4 @@
-package serve_test
+package cli_test
 
 import (
 	"bufio"
@@ -17,10 +17,11 @@ import (
 	"github.com/reconi/reconi/internal/output"
 )
 
-// TestMetrics: with --metrics-listen, /metrics on its own listener (not the
-// API's) counts requests by route pattern and status, imports, the outbox
-// by state and the sweeps, and no label holds a token, an email or a path.
-func TestMetrics(t *testing.T) {
+// TestServeMetrics: with --metrics-listen, /metrics on its own listener (not
+// the API's) counts requests by route pattern and status, imports, the
+// outbox by state and the sweeps, and no label holds a token, an email or a
+// path.
+func TestServeMetrics(t *testing.T) {
 	getenv, draft, token := seeded(t)
 	ctx := context.Background()
 

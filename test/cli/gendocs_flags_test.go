@@ -1,13 +1,13 @@
-// These are the flag-parsing tests of reconi gen-docs; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// gendocs_test.go.
-package gendocs_test
+// Flag-parsing tests of reconi gen-docs: the command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// gendocs_test.go, beside this file.
+package cli_test
 
 import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/gendocs"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestGenDocsDirRequired(t *testing.T) {

@@ -1,13 +1,13 @@
-package users_test
+package cli_test
 
 import (
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/users"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestShowFlags(t *testing.T) {
+func TestUsersShowFlags(t *testing.T) {
 	got := cmdtest.Capture(t, nil, users.NewCmdShow, nil, "jan@example.nl", "--org", "69599084")
 	if got.Email != "jan@example.nl" || got.KVK != "69599084" {
 		t.Errorf("options %+v", got)

@@ -1,4 +1,4 @@
-package factory_test
+package cli_test
 
 import (
 	"testing"

@@ -1,16 +1,16 @@
-package users_test
+package cli_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/users"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestExportFlags(t *testing.T) {
+func TestUsersExportFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string

@@ -1,16 +1,17 @@
-// These are the flag-parsing tests of reconi prices; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli: prices_test.go.
-package prices_test
+// Flag-parsing tests of reconi prices: each command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// prices_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/prices"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestShowFlags(t *testing.T) {
+func TestPricesShowFlags(t *testing.T) {
 	t.Parallel()
 	f, _ := cmdtest.FlagFactory(t, nil)
 	var got *prices.ShowOptions
@@ -33,7 +34,7 @@ func TestShowFlags(t *testing.T) {
 	cmdtest.ErrWant{Flag: true, Contains: []string{"no arguments"}}.Check(t, err)
 }
 
-func TestLoadFlags(t *testing.T) {
+func TestPricesLoadFlags(t *testing.T) {
 	t.Parallel()
 	f, _ := cmdtest.FlagFactory(t, nil)
 	var got *prices.LoadOptions

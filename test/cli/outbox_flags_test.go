@@ -1,18 +1,18 @@
-// These are the flag-parsing tests of reconi outbox; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// outbox_retry_test.go, outbox_test.go.
-package outbox_test
+// Flag-parsing tests of reconi outbox: each command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// outbox_test.go and outbox_retry_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/outbox"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestListFlags(t *testing.T) {
+func TestOutboxListFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
@@ -50,7 +50,7 @@ func TestListFlags(t *testing.T) {
 	}
 }
 
-func TestShowFlags(t *testing.T) {
+func TestOutboxShowFlags(t *testing.T) {
 	f, _ := cmdtest.FlagFactory(t, nil)
 	var got *outbox.ShowOptions
 	if err := cmdtest.Exec(outbox.NewCmdShow(f, func(_ context.Context, o *outbox.ShowOptions) error {

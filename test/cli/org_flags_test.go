@@ -1,18 +1,18 @@
-// These are the flag-parsing tests of reconi org; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// org_prompt_test.go, org_test.go.
-package org_test
+// Flag-parsing tests of reconi org: each command alone, through cmdtest, with
+// its run function captured and no database. Its end-to-end tests are in
+// org_test.go and org_prompt_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
 	"slices"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/org"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestRegisterFlags(t *testing.T) {
+func TestOrgRegisterFlags(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     []string
@@ -52,7 +52,7 @@ func TestRegisterFlags(t *testing.T) {
 	}
 }
 
-func TestSelectFlags(t *testing.T) {
+func TestOrgSelectFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
@@ -81,7 +81,7 @@ func TestSelectFlags(t *testing.T) {
 	}
 }
 
-func TestShowAndListFlags(t *testing.T) {
+func TestOrgShowAndListFlags(t *testing.T) {
 	t.Run("show", func(t *testing.T) {
 		f, _ := cmdtest.FlagFactory(t, nil)
 		var got *org.ShowOptions

@@ -1,8 +1,10 @@
-// These are the flag-parsing tests of reconi users; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
+// Flag-parsing tests of reconi users: each command alone, through cmdtest,
+// with its run function captured and no database. Those of export, show and
+// update are in users_export_flags_test.go, users_show_flags_test.go and
+// users_update_flags_test.go. Its end-to-end tests are in users_test.go,
 // users_export_test.go, users_import_skip_test.go, users_prompt_test.go,
-// users_show_test.go, users_test.go, users_update_test.go.
-package users_test
+// users_show_test.go and users_update_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
@@ -10,17 +12,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/users"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
-
-func ptr[T any](v T) *T { return &v }
 
 // draft7 makes draft 7 the draft every flag test works on, as RECONI_DRAFT.
 var draft7 = map[string]string{"RECONI_DRAFT": "7"}
 
-func TestAddFlags(t *testing.T) {
+func TestUsersAddFlags(t *testing.T) {
 	person := func(extra ...string) []string {
 		return append([]string{"--first-name", "Jan", "--last-name", "van der Berg", "--email", "jan@example.nl", "--phone", "06 12345678"}, extra...)
 	}
@@ -137,20 +137,20 @@ func TestAddFlags(t *testing.T) {
 				t.Errorf("DraftID = %d, want %d", got.DraftID, tt.wantDraft)
 			}
 			if !reflect.DeepEqual(got.User, tt.wantUser) {
-				t.Errorf("User = %+v (employed %v), want %+v (employed %v)", got.User, deref(got.User.Employed), tt.wantUser, deref(tt.wantUser.Employed))
+				t.Errorf("User = %+v (employed %v), want %+v (employed %v)", got.User, derefBool(got.User.Employed), tt.wantUser, derefBool(tt.wantUser.Employed))
 			}
 		})
 	}
 }
 
-func deref(b *bool) any {
+func derefBool(b *bool) any {
 	if b == nil {
 		return nil
 	}
 	return *b
 }
 
-func TestImportFlags(t *testing.T) {
+func TestUsersImportFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string
@@ -181,7 +181,7 @@ func TestImportFlags(t *testing.T) {
 }
 
 // --template needs neither a draft nor a backend, and never runs the import.
-func TestImportTemplateFlag(t *testing.T) {
+func TestUsersImportTemplateFlag(t *testing.T) {
 	f, out := cmdtest.FlagFactory(t, nil)
 	called := false
 	err := cmdtest.Exec(users.NewCmdImport(f, func(context.Context, *users.ImportOptions) error {
@@ -199,7 +199,7 @@ func TestImportTemplateFlag(t *testing.T) {
 	}
 }
 
-func TestListFlags(t *testing.T) {
+func TestUsersListFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string
@@ -228,7 +228,7 @@ func TestListFlags(t *testing.T) {
 	}
 }
 
-func TestRemoveFlags(t *testing.T) {
+func TestUsersRemoveFlags(t *testing.T) {
 	tests := []struct {
 		name      string
 		args      []string

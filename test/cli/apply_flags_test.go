@@ -1,15 +1,15 @@
-// These are the flag-parsing tests of reconi apply; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// apply_file_test.go, apply_notify_test.go, apply_prune_test.go,
-// apply_test.go.
-package apply_test
+// Flag-parsing tests of reconi apply: the command alone, through cmdtest, with
+// its run function captured and no database. Its end-to-end tests are in
+// apply_test.go, apply_file_test.go, apply_notify_test.go and
+// apply_prune_test.go, beside this file.
+package cli_test
 
 import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/apply"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestApplyFlags(t *testing.T) {

@@ -1,13 +1,13 @@
-package invite_test
+package cli_test
 
 import (
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/invite"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestResendFlags(t *testing.T) {
+func TestInviteResendFlags(t *testing.T) {
 	got := cmdtest.Capture(t, nil, invite.NewCmdResend, nil, "12", "--email", "Anna@example.nl", "--new-link", "-o", "json")
 	if got.AppID != 12 || got.Email != "Anna@example.nl" || !got.NewLink || got.Output.Format != "json" {
 		t.Errorf("options %+v", got)

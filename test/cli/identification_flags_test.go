@@ -1,17 +1,17 @@
-// These are the flag-parsing tests of reconi identification; its end-to-end
-// tests, through cmd.Run against a real SQLite file, are in test/cli:
-// identification_test.go.
-package identification_test
+// Flag-parsing tests of reconi identification: each command alone, through
+// cmdtest, with its run function captured and no database. Its end-to-end
+// tests are in identification_test.go, beside this file.
+package cli_test
 
 import (
 	"testing"
 
 	"github.com/reconi/reconi/cmd/identification"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestCompleteFlags(t *testing.T) {
+func TestIdentificationCompleteFlags(t *testing.T) {
 	tests := []struct {
 		name       string
 		args       []string

@@ -1,17 +1,18 @@
-// These are the flag-parsing tests of reconi review; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli: review_test.go.
-package review_test
+// Flag-parsing tests of reconi review: each command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// review_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/review"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestListFlags(t *testing.T) {
+func TestReviewListFlags(t *testing.T) {
 	f, _ := cmdtest.FlagFactory(t, nil)
 	var got *review.ListOptions
 	if err := cmdtest.Exec(review.NewCmdList(f, func(_ context.Context, o *review.ListOptions) error {
@@ -28,7 +29,7 @@ func TestListFlags(t *testing.T) {
 	(&cmdtest.ErrWant{Flag: true, Contains: []string{"takes no arguments", `"17"`}}).Check(t, err)
 }
 
-func TestDecideFlags(t *testing.T) {
+func TestReviewDecideFlags(t *testing.T) {
 	tests := []struct {
 		name       string
 		reject     bool

@@ -1,16 +1,16 @@
-// These are the flag-parsing tests of reconi means; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// means_renew_test.go, means_test.go.
-package means_test
+// Flag-parsing tests of reconi means: each command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// means_test.go and means_renew_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/means"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestMeansFlags(t *testing.T) {

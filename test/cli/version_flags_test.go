@@ -1,15 +1,15 @@
-// These are the flag-parsing tests of reconi version; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// version_test.go.
-package version_test
+// Flag-parsing tests of reconi version (the command alone, through cmdtest,
+// with its run function captured and no database), and of what version.Run
+// prints. Its end-to-end tests are in version_test.go, beside this file.
+package cli_test
 
 import (
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/version"
 	"github.com/reconi/reconi/internal/buildinfo"
 	"github.com/reconi/reconi/internal/output"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestVersionFlags(t *testing.T) {

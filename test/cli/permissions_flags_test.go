@@ -1,19 +1,19 @@
-// These are the flag-parsing tests of reconi permissions; its end-to-end
-// tests, through cmd.Run against a real SQLite file, are in test/cli:
-// permissions_grant_test.go, permissions_prompt_test.go,
-// permissions_remote_test.go, permissions_test.go.
-package permissions_test
+// Flag-parsing tests of reconi permissions: each command alone, through
+// cmdtest, with its run function captured and no database. Its end-to-end
+// tests are in permissions_test.go, permissions_grant_test.go,
+// permissions_prompt_test.go and permissions_remote_test.go, beside this file.
+package cli_test
 
 import (
 	"reflect"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/permissions"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestSetFlags(t *testing.T) {
+func TestPermissionsSetFlags(t *testing.T) {
 	const svc = "urn:etoegang:DV:00000001000000000005:services:1"
 	tests := []struct {
 		name      string

@@ -1,19 +1,19 @@
-// These are the flag-parsing tests of reconi services; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli:
-// services_test.go.
-package services_test
+// Flag-parsing tests of reconi services: each command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// services_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/services"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestListFlags(t *testing.T) {
+func TestServicesListFlags(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
@@ -39,7 +39,7 @@ func TestListFlags(t *testing.T) {
 	}
 }
 
-func TestLoadFlags(t *testing.T) {
+func TestServicesLoadFlags(t *testing.T) {
 	t.Run("file", func(t *testing.T) {
 		f, _ := cmdtest.FlagFactory(t, nil)
 		var got *services.LoadOptions

@@ -1,14 +1,15 @@
-// These are the flag-parsing tests of reconi cancel; its end-to-end tests,
-// through cmd.Run against a real SQLite file, are in test/cli: cancel_test.go.
-package cancel_test
+// Flag-parsing tests of reconi cancel: the command alone, through cmdtest,
+// with its run function captured and no database. Its end-to-end tests are in
+// cancel_test.go, beside this file.
+package cli_test
 
 import (
 	"context"
 	"testing"
 
 	"github.com/reconi/reconi/cmd/cancel"
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
 func TestCancelFlags(t *testing.T) {

@@ -1,9 +1,10 @@
-// The browser tests of reconi serve (the invitation pages in Chromium, with
-// axe-core) run it end to end with the other command tests in test/cli:
-// serve_browser_audit_test.go, serve_browser_page_test.go,
-// serve_browser_test.go. These tests start the server itself, through
-// cmd/factory.
-package serve_test
+// Tests of reconi serve's server, started through cmd/factory and serve.Run
+// rather than cmd.Run: a request in flight survives a graceful shutdown (this
+// file), /metrics (serve_metrics_test.go), and serve fails at once when it
+// cannot serve (serve_failfast_test.go). The browser tests of the invitation
+// pages, in Chromium with axe-core, are serve_browser_test.go,
+// serve_browser_audit_test.go and serve_browser_page_test.go.
+package cli_test
 
 import (
 	"bytes"
@@ -94,10 +95,10 @@ func (r *trickle) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// TestGracefulShutdown: a request in flight when the server is told to
+// TestServeGracefulShutdown: a request in flight when the server is told to
 // stop (SIGINT/SIGTERM cancel the context) completes, and its data is
 // kept.
-func TestGracefulShutdown(t *testing.T) {
+func TestServeGracefulShutdown(t *testing.T) {
 	getenv, draft, token := seeded(t)
 	ctx := context.Background()
 

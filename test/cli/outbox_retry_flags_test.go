@@ -1,15 +1,15 @@
-package outbox_test
+package cli_test
 
 import (
 	"slices"
 	"testing"
 
-	"github.com/reconi/reconi/cmd/internal/cmdtest"
 	"github.com/reconi/reconi/cmd/outbox"
 	"github.com/reconi/reconi/internal/reconi"
+	"github.com/reconi/reconi/test/cli/cmdtest"
 )
 
-func TestRetryFlags(t *testing.T) {
+func TestOutboxRetryFlags(t *testing.T) {
 	failed := reconi.OutboxFilter{State: "failed"}
 	tests := []struct {
 		name    string
