@@ -234,6 +234,7 @@ func TestImportErrorsLikeEmbedded(t *testing.T) {
 // TestRetryAfter: 503 is retried after the time Retry-After says, with the
 // same Idempotency-Key, and the request is made once.
 func TestRetryAfter(t *testing.T) {
+	t.Parallel()
 	cnt := newCounter()
 	var unavailable atomic.Int32
 	unavailable.Store(1)

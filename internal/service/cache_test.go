@@ -15,6 +15,7 @@ import (
 // briefly, yet a token revoked through one Access (a replica) is refused at
 // once there and within a second on another that had it cached.
 func TestTokenRevokedOnEveryReplica(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "reconi.db"))
 	if err != nil {

@@ -48,6 +48,7 @@ func issueEmployed(t *testing.T, ctx context.Context, svc *service.Service, kvk 
 // TestRemindersOnceAcrossReplicas runs the means sweep of several servers
 // on one PostgreSQL database at once: each reminder is queued exactly once.
 func TestRemindersOnceAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	url := storetest.PostgresURL(t)
 	ctx := reconi.WithActor(context.Background(), reconi.Actor{Name: "tester", Role: reconi.RoleLocal})
 	var mu sync.Mutex

@@ -72,7 +72,7 @@ var (
 	// and after the commit, processes at once on one file, load then
 	// SIGTERM), with fewer kills, processes, rows and seconds.
 	briefSize = size{Name: "brief", Kills: 6, ImportRows: 2_000, ApplyUsers: 300,
-		Processes: 4, ConcurrentRows: 1_000, ConcurrentApplyUsers: 40, LoadDuration: 2 * time.Second,
+		Processes: 4, ConcurrentRows: 1_000, ConcurrentApplyUsers: 40, LoadDuration: time.Second,
 		DisconnectApps: 300, DisconnectRequests: 30}
 )
 
