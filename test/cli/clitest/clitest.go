@@ -109,41 +109,30 @@ func (s *Sandbox) CreateDatabase() {
 	}
 }
 
-var (
-	emptyOnce sync.Once
-	emptyDB   []byte
-	emptyErr  error
-)
-
 // migrated returns the bytes of a database file with every migration
-// applied and nothing in it, made with sqlite.Open as a first run makes it.
-func migrated() ([]byte, error) {
-	emptyOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "reconi-clitest-")
-		if err != nil {
-			emptyErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "reconi.db")
-		st, err := sqlite.Open(context.Background(), path)
-		if err != nil {
-			emptyErr = err
-			return
-		}
-		// Closing the last connection checkpoints the write-ahead log
-		// into the file and removes it: the file is the whole database.
-		if emptyErr = st.Close(); emptyErr != nil {
-			return
-		}
-		if _, err := os.Stat(path + "-wal"); err == nil {
-			emptyErr = fmt.Errorf("clitest: %s-wal is left after closing the database", path)
-			return
-		}
-		emptyDB, emptyErr = os.ReadFile(path)
-	})
-	return emptyDB, emptyErr
-}
+// applied and nothing in it, made with sqlite.Open as a first run makes it,
+// once per test binary.
+var migrated = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "reconi-clitest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "reconi.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		return nil, err
+	}
+	// Closing the last connection checkpoints the write-ahead log into the
+	// file and removes it: the file is the whole database.
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return nil, fmt.Errorf("clitest: %s-wal is left after closing the database", path)
+	}
+	return os.ReadFile(path)
+})
 
 // Options change one run.
 type Options struct {
