@@ -55,8 +55,14 @@ func TestBackendContract(t *testing.T) {
 
 // TestBackendContractPostgres runs the same suite over PostgreSQL, a schema
 // per subtest (migrated once and emptied between subtests), when
-// RECONI_TEST_POSTGRES_URL names a server.
+// RECONI_TEST_POSTGRES_URL names a server. It is the longest part of a
+// -short run, so it runs in full runs only (go test ./..., CI); under
+// -short the suite runs here on SQLite and over HTTP in internal/client,
+// and the store's own suite (internal/store/storetest) on PostgreSQL.
 func TestBackendContractPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the Backend contract on PostgreSQL runs without -short")
+	}
 	storetest.SkipWithoutPostgres(t)
 	backendtest.Run(t, embedded(func(t *testing.T) store.Store {
 		st, err := postgres.Open(context.Background(), storetest.ReusedPostgresURL(t))
