@@ -4,7 +4,6 @@
 package cli_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/reconi/reconi/cmd/cancel"
@@ -38,20 +37,9 @@ func TestCancelFlags(t *testing.T) {
 			f, _ := cmdtest.FlagFactory(t, nil)
 			f.IOStreams.SetStdinTTY(tt.tty)
 			f.IOStreams.SetStdoutTTY(tt.tty)
-			var got *cancel.Options
-			err := cmdtest.Exec(cancel.NewCmdCancel(f, func(_ context.Context, o *cancel.Options) error {
-				got = o
-				return nil
-			}), tt.args...)
-			if tt.wantErr != nil {
-				tt.wantErr.Check(t, err)
-				if got != nil {
-					t.Error("the run function was called")
-				}
+			got := cmdtest.CaptureWith(t, f, cancel.NewCmdCancel, tt.wantErr, tt.args...)
+			if got == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.AppID != tt.want.AppID || got.Yes != tt.want.Yes || got.Email != tt.want.Email || got.Reason != tt.want.Reason {
 				t.Errorf("got %+v, want %+v", *got, tt.want)

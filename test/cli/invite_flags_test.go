@@ -98,23 +98,9 @@ func TestInviteStepFlags(t *testing.T) {
 		t.Run(tt.step+"/"+tt.name, func(t *testing.T) {
 			f, _ := cmdtest.FlagFactory(t, nil)
 			f.IOStreams.In = strings.NewReader(tt.stdin)
-			var got *invite.Options
-			err := cmdtest.Exec(constructors[tt.step](f, func(_ context.Context, o *invite.Options) error {
-				got = o
-				return nil
-			}), tt.args...)
-			if tt.wantErr != nil {
-				tt.wantErr.Check(t, err)
-				if got != nil {
-					t.Error("the run function was called")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := cmdtest.CaptureWith(t, f, constructors[tt.step], tt.wantErr, tt.args...)
 			if got == nil {
-				t.Fatal("the run function was not called")
+				return
 			}
 			if got.Token != tt.want.Token || got.FromStdin != tt.want.FromStdin || got.Code != tt.want.Code || got.Output.Format != tt.wantFmt {
 				t.Errorf("got token %q, stdin %v, code %q, format %q; want %q, %v, %q, %q",

@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -27,18 +26,9 @@ func TestUsersExportFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _ := cmdtest.FlagFactory(t, tt.env)
-			var got *users.ExportOptions
-			err := cmdtest.Exec(users.NewCmdExport(f, func(_ context.Context, o *users.ExportOptions) error {
-				got = o
-				return nil
-			}), tt.args...)
-			if tt.wantErr != nil {
-				tt.wantErr.Check(t, err)
+			got := cmdtest.Capture(t, tt.env, users.NewCmdExport, tt.wantErr, tt.args...)
+			if got == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.Filter != tt.want.Filter {
 				t.Errorf("filter %+v, want %+v", got.Filter, tt.want.Filter)

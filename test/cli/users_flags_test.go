@@ -243,20 +243,11 @@ func TestUsersRemoveFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _ := cmdtest.FlagFactory(t, draft7)
-			var got *users.RemoveOptions
-			err := cmdtest.Exec(users.NewCmdRemove(f, func(_ context.Context, o *users.RemoveOptions) error {
-				got = o
-				return nil
-			}), tt.args...)
-			if tt.wantErr != nil {
-				tt.wantErr.Check(t, err)
+			got := cmdtest.Capture(t, draft7, users.NewCmdRemove, tt.wantErr, tt.args...)
+			if got == nil {
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got == nil || got.DraftID != tt.wantDraft || got.Email != tt.wantEmail {
+			if got.DraftID != tt.wantDraft || got.Email != tt.wantEmail {
 				t.Errorf("got %+v, want draft %d, email %q", got, tt.wantDraft, tt.wantEmail)
 			}
 		})

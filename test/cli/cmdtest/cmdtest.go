@@ -141,6 +141,14 @@ func Capture[O any](t testing.TB, env map[string]string, newCmd func(*cmdutil.Fa
 	wantErr *ErrWant, args ...string) *O {
 	t.Helper()
 	f, _ := FlagFactory(t, env)
+	return CaptureWith(t, f, newCmd, wantErr, args...)
+}
+
+// CaptureWith is Capture with a Factory the test made and changed (a
+// terminal, stdin).
+func CaptureWith[O any](t testing.TB, f *cmdutil.Factory, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command,
+	wantErr *ErrWant, args ...string) *O {
+	t.Helper()
 	var got *O
 	err := Exec(newCmd(f, func(_ context.Context, o *O) error {
 		got = o
