@@ -85,6 +85,16 @@ var _ = register("PagingUsers", func(t *testing.T, e *env) {
 	wantErr(t, err, reconi.KindInvalid, "limit")
 	_, err = e.b.Users(e.ctx, reconi.UserFilter{ApplicationID: a.ID, Cursor: "nonsense"})
 	wantErr(t, err, reconi.KindInvalid, "cursor")
+
+	// The quote counts every user, not the first page: one more, not
+	// employed, after the page (a draft within a page counts its own,
+	// QuoteFromDefaultPrices).
+	e.addUser(t, a.ID, user(9998, false))
+	e.setPermissions(t, a.ID, reconi.PermissionsInput{Direct: true, AllServices: true, ValidityYears: 3})
+	got = e.app(t, a.ID)
+	eq(t, "users_total with one more", got.UsersTotal, n+1)
+	wantQuote(t, "more users than a page", got.Quote, (n+1)*9000+1000, ((n+1)*9000+1000)*21/100, ((n+1)*9000+1000)*121/100,
+		line{"means", n + 1, 9000}, line{"included_permissions", n + 1, 0}, line{"identification", 1, 1000})
 })
 
 // Applications page with their users counted, each page's counts whole;

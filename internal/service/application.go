@@ -134,7 +134,7 @@ func (s *Service) Application(ctx context.Context, id int64) (*reconi.Applicatio
 			return err
 		}
 		if a.State == reconi.AppDraft {
-			a.Quote, err = s.draftQuote(tx, a)
+			a.Quote, err = s.shownQuote(tx, a)
 		}
 		if err != nil || a.State != reconi.AppSubmitted {
 			return err
@@ -159,12 +159,12 @@ func firstUsers(tx store.Tx, a *reconi.Application) (err error) {
 	if err != nil {
 		return err
 	}
-	a.Users, a.UsersNextCursor = us, ""
+	a.Users, a.UsersNextCursor, a.UsersTotal = us, "", len(us)
 	if len(us) > reconi.DefaultPageSize {
 		a.Users = us[:reconi.DefaultPageSize]
 		a.UsersNextCursor = reconi.IDCursor(a.Users[len(a.Users)-1].ID)
+		a.UsersTotal, err = tx.CountUsers(a.ID)
 	}
-	a.UsersTotal, err = tx.CountUsers(a.ID)
 	return err
 }
 
@@ -314,19 +314,50 @@ func (s *Service) DiscardDraft(ctx context.Context, appID int64, reason string) 
 	return s.Application(ctx, appID)
 }
 
+// draftQuote prices draft a: a renewal or a change by its lines, a new
+// draft by its users and the links they would make.
 func (s *Service) draftQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, error) {
 	if a.Kind != reconi.AppKindNew {
 		return s.linesQuote(tx, a)
-	}
-	pl, err := s.priceList(tx)
-	if err != nil {
-		return reconi.Quote{}, err
 	}
 	total, notEmployed, err := tx.UserCounts(a.ID)
 	if err != nil {
 		return reconi.Quote{}, err
 	}
 	links, err := s.draftLinks(tx, a)
+	if err != nil {
+		return reconi.Quote{}, err
+	}
+	return s.newDraftQuote(tx, a, total, notEmployed, links)
+}
+
+// shownQuote is draftQuote for Application, which has read the draft's
+// first page of users and its links (firstUsers, appLinks) already: when
+// that page holds every user, the counts come from it, not from another
+// query (the path of every `reconi status ID` and GET of a draft).
+func (s *Service) shownQuote(tx store.Tx, a *reconi.Application) (reconi.Quote, error) {
+	if a.Kind != reconi.AppKindNew {
+		return s.linesQuote(tx, a)
+	}
+	total, notEmployed := int64(len(a.Users)), int64(0)
+	for _, u := range a.Users {
+		if !u.Employed {
+			notEmployed++
+		}
+	}
+	if a.UsersNextCursor != "" {
+		var err error
+		if total, notEmployed, err = tx.UserCounts(a.ID); err != nil {
+			return reconi.Quote{}, err
+		}
+	}
+	return s.newDraftQuote(tx, a, total, notEmployed, a.Links)
+}
+
+// newDraftQuote prices new draft a of total users, notEmployed of them not
+// employed, who would make links.
+func (s *Service) newDraftQuote(tx store.Tx, a *reconi.Application, total, notEmployed int64, links []reconi.AppLink) (reconi.Quote, error) {
+	pl, err := s.priceList(tx)
 	if err != nil {
 		return reconi.Quote{}, err
 	}
