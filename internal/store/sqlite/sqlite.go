@@ -245,6 +245,9 @@ func migrate(ctx context.Context, path string) error {
 	}
 	defer lock.Unlock()
 
+	if err := setPageSize(path); err != nil {
+		return fmt.Errorf("creating %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", dsn(path, "immediate"))
 	if err != nil {
 		return err
@@ -265,6 +268,32 @@ func migrate(ctx context.Context, path string) error {
 		return fmt.Errorf("migrating %s: filling in ServiceUUIDs: %w", path, err)
 	}
 	return nil
+}
+
+// PageSize is the page size of a database file reconi creates, in bytes:
+// 16 KiB, where SQLite's default is 4 KiB. An import of 100,000 users is
+// 13 % faster with it (a quarter as many pages to write to the log and to
+// split; docs/benchmarks.md). A file keeps the page size it was created with: an
+// older one keeps 4 KiB, which works as well.
+const PageSize = 16384
+
+// setPageSize gives a new, empty file at path (migrate holds its lock) its
+// page size and WAL mode, on a connection of its own: the driver runs a
+// DSN's pragmas in alphabetical order, so journal_mode(WAL) would write
+// the first page, and fix the page size, before page_size ran. A file
+// with pages is left alone.
+func setPageSize(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() > 0 {
+		return err
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec(fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", PageSize))
+	return err
 }
 
 func isUnique(err error) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +83,9 @@ func TestOpenCreatesTheFile(t *testing.T) {
 	}
 	if got := pragma(t, st, "journal_mode"); got != "wal" {
 		t.Errorf("journal_mode = %q, want wal", got)
+	}
+	if got := pragma(t, st, "page_size"); got != strconv.Itoa(sqlite.PageSize) {
+		t.Errorf("page_size = %s, want %d", got, sqlite.PageSize)
 	}
 	if got := pragma(t, st, "foreign_keys"); got != "1" {
 		t.Errorf("foreign_keys = %q, want 1", got)
