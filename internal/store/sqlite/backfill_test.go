@@ -24,18 +24,7 @@ func atVersion(t *testing.T, path string, version int64) (*sql.DB, *goose.Provid
 	if err != nil {
 		t.Fatal(err)
 	}
-	current, err := p.GetDBVersion(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if current > version {
-		_, err = p.DownTo(t.Context(), version)
-	} else {
-		_, err = p.UpTo(t.Context(), version)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.MigrateTo(t, p, version)
 	return db, p
 }
 
