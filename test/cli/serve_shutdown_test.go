@@ -224,15 +224,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 
 	// The data is there after the server stopped.
 	f.Close()
-	st, err := sqlite.Open(ctx, getenv(config.EnvName(config.KeyDB)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, st := localService(t, getenv(config.EnvName(config.KeyDB)))
 	defer st.Close()
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
 	local := reconi.WithActor(ctx, reconi.Actor{Name: "admin", Role: reconi.RoleLocal})
 	users, err := reconi.AllUsers(local, svc, reconi.UserFilter{ApplicationID: draft.ID})
 	if err != nil || len(users) != rows {
@@ -256,15 +249,9 @@ func seeded(t *testing.T) (getenv func(string) string, draft *reconi.Application
 	}
 	ctx := context.Background()
 	local := reconi.WithActor(ctx, reconi.Actor{Name: "admin", Role: reconi.RoleLocal})
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, st := localService(t, db)
 	defer st.Close()
-	svc, err := service.New(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var err error
 	if _, err := svc.RegisterOrganization(local, reconi.NewOrganization{KVK: "69599084", Name: "Org A B.V."}); err != nil {
 		t.Fatal(err)
 	}
@@ -275,4 +262,20 @@ func seeded(t *testing.T) (getenv func(string) string, draft *reconi.Application
 		t.Fatal(err)
 	}
 	return func(k string) string { return env[k] }, draft, token
+}
+
+// localService opens the database at path as the embedded backend does;
+// the caller closes the store.
+func localService(t *testing.T, path string) (*service.Service, *sqlite.Store) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.New(context.Background(), st)
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	return svc, st
 }
