@@ -82,18 +82,12 @@ func TestEmailFirstMigrationKeepsUsersAndReferences(t *testing.T) {
 // keys are off on db's connections.
 func checkIntegrity(t *testing.T, db *sql.DB) {
 	t.Helper()
-	rows, err := db.Query(`PRAGMA foreign_key_check`)
-	if err != nil {
+	var dangling int
+	if err := db.QueryRow(`SELECT count(*) FROM pragma_foreign_key_check`).Scan(&dangling); err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var table, parent string
-		var rowid, fk sql.NullInt64
-		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
-			t.Fatal(err)
-		}
-		t.Errorf("row %d of %s references a missing row of %s", rowid.Int64, table, parent)
+	if dangling > 0 {
+		t.Errorf("PRAGMA foreign_key_check: %d rows reference a missing row", dangling)
 	}
 	var on int
 	if err := db.QueryRow(`PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
